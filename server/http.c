@@ -1,0 +1,376 @@
+/*
+ * http.c - libmicrohttpd glue: the access handler, responses, CORS,
+ * request ids, start and drain.
+ *
+ * Threading: MHD's internal thread pool with epoll, one pool thread per
+ * --threads; a request is handled start to end on one pool thread, so a req
+ * needs no locks. Server-wide counters are atomics.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "observe.h"
+#include "problem.h"
+
+double http_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char *http_header(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- request ids -------------------------------------------------------- */
+
+/* A client's X-Request-ID is kept when it is 1..64 characters of
+ * [A-Za-z0-9._:-]; anything else is replaced, so ids are safe in logs. */
+static int id_ok(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == ':' || c == '-'))
+            return 0;
+        if (n == 64) return 0;
+    }
+    return n > 0;
+}
+
+/* 16 hex digits: a per-process random prefix mixed with a counter through
+ * splitmix64, unique per process and unpredictable enough for tracing. */
+static void new_id(char *out)
+{
+    static atomic_ulong counter;
+    static unsigned long seed;
+    if (!seed) seed = (unsigned long)time(NULL) * 2654435761u ^ (unsigned long)getpid() << 32;
+    unsigned long long z = seed + atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    snprintf(out, 17, "%016llx", z);
+}
+
+/* ---- CORS ----------------------------------------------------------------- */
+
+/* Access-Control-Request-Headers is echoed back only if it is a plain list
+ * of header-name tokens (RFC 9110 tchar), commas and spaces. */
+static int token_list_ok(const char *s)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~, ";
+    if (!*s || strlen(s) > 512) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr(extra, *s)))
+            return 0;
+    return 1;
+}
+
+/* The origin to echo in Access-Control-Allow-Origin, or NULL. */
+static const char *cors_origin(req *r)
+{
+    const config *c = &r->srv->cfg;
+    if (c->n_origins == 0) return NULL;
+    const char *origin = http_header(r, "Origin");
+    if (!origin) return NULL;
+    for (unsigned i = 0; i < c->n_origins; i++) {
+        if (strcmp(c->cors_origins[i], "*") == 0) return "*";
+        if (strcmp(c->cors_origins[i], origin) == 0) return origin;
+    }
+    return NULL;
+}
+
+static void add_cors(req *r, struct MHD_Response *resp)
+{
+    const char *origin = cors_origin(r);
+    if (!origin) return;
+    MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+    if (strcmp(origin, "*") != 0) MHD_add_response_header(resp, "Vary", "Origin");
+    MHD_add_response_header(resp, "Access-Control-Expose-Headers", "X-Request-ID");
+    if (r->method == M_OPTIONS) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", r->allow ? r->allow : "");
+        const char *h = http_header(r, "Access-Control-Request-Headers");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                h && token_list_ok(h) ? h : "Content-Type, X-Request-ID");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+    }
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+enum MHD_Result http_send(req *r, unsigned status, const char *content_type, void *body, size_t len,
+                          enum body_owner own, const char *const *extra_headers)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, body, own == BODY_FREE ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        if (own == BODY_FREE) free(body);
+        return MHD_NO;
+    }
+    if (content_type) MHD_add_response_header(resp, "Content-Type", content_type);
+    MHD_add_response_header(resp, "X-Request-ID", r->id);
+    if (r->allow) MHD_add_response_header(resp, "Allow", r->allow);
+    if (status >= 400) MHD_add_response_header(resp, "Cache-Control", "no-store");
+    for (const char *const *h = extra_headers; h && h[0]; h += 2)
+        MHD_add_response_header(resp, h[0], h[1]);
+    add_cors(r, resp);
+    if (atomic_load(&r->srv->state) == STATE_DRAINING)
+        MHD_add_response_header(resp, "Connection", "close");
+    r->status = status;
+    r->bytes_out = len;
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result http_send_obuf(req *r, unsigned status, const char *content_type, obuf *b)
+{
+    size_t len;
+    char *p = ob_take(b, &len);
+    if (!p) {
+        static const char oom[] = "{\"type\":\"/problems/internal\",\"title\":\"Internal "
+                                  "error\",\"status\":500,\"detail\":\"out of memory\"}\n";
+        return http_send(r, 500, "application/problem+json", (void *)oom, sizeof oom - 1,
+                         BODY_STATIC, NULL);
+    }
+    return http_send(r, status, content_type, p, len, BODY_FREE, NULL);
+}
+
+enum MHD_Result http_send_json(req *r, unsigned status, obuf *b)
+{
+    return http_send_obuf(r, status, "application/json", b);
+}
+
+/* ---- routing -------------------------------------------------------------- */
+
+static unsigned method_of(const char *m)
+{
+    if (strcmp(m, "GET") == 0) return M_GET;
+    if (strcmp(m, "POST") == 0) return M_POST;
+    if (strcmp(m, "HEAD") == 0) return M_HEAD;
+    if (strcmp(m, "OPTIONS") == 0) return M_OPTIONS;
+    return M_OTHER;
+}
+
+static const struct route *find_route(const char *url)
+{
+    for (const struct route *rt = http_routes; rt->path; rt++) {
+        size_t n = strlen(rt->path);
+        if (rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] : strcmp(url, rt->path) == 0)
+            return rt;
+    }
+    return NULL;
+}
+
+/* The final call: the body is complete; run the handler. */
+static enum MHD_Result dispatch(req *r)
+{
+    const struct route *rt = r->route;
+    if (!rt) return problem_reply(r, P_NOT_FOUND, "no resource at %s", r->url);
+    r->allow = rt->allow;
+    if (r->method == M_OPTIONS) return http_send(r, 204, NULL, "", 0, BODY_STATIC, NULL);
+    unsigned m = r->method == M_HEAD ? M_GET : r->method;
+    if (!(rt->methods & m))
+        return problem_reply(r, P_METHOD_NOT_ALLOWED, "%s does not support %s; allowed: %s", r->url,
+                             r->method_name, rt->allow);
+    r->allow = NULL;
+    if (r->too_large)
+        return problem_reply(r, P_TOO_LARGE, "request body exceeds the limit of %zu bytes",
+                             r->srv->cfg.max_body);
+    return rt->fn(r);
+}
+
+/* First call: headers only. Returning without queueing keeps keep-alive
+ * (queueing here makes MHD close the connection), except for answers that
+ * must not read the body: 413 from Content-Length and 503 while draining. */
+static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const char *url,
+                                  const char *method, void **con_cls)
+{
+    req *r = calloc(1, sizeof *r);
+    if (!r) return MHD_NO;
+    r->srv = s;
+    r->conn = c;
+    r->url = url;
+    r->method_name = method;
+    r->method = method_of(method);
+    r->t0 = http_now();
+    r->route = find_route(url);
+    const char *id = http_header(r, "X-Request-ID");
+    if (id && id_ok(id))
+        snprintf(r->id, sizeof r->id, "%s", id);
+    else
+        new_id(r->id);
+    *con_cls = r;
+    atomic_fetch_add(&s->inflight, 1);
+
+    if (atomic_load(&s->state) != STATE_READY)
+        return problem_reply(r, P_UNAVAILABLE, "the server is %s",
+                             atomic_load(&s->state) == STATE_DRAINING ? "shutting down"
+                                                                      : "starting");
+    const char *cl = http_header(r, "Content-Length");
+    if (cl) {
+        char *end;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (n > s->cfg.max_body)
+            return problem_reply(r, P_TOO_LARGE,
+                                 "Content-Length %llu exceeds the limit of %zu bytes", n,
+                                 s->cfg.max_body);
+        if (n > 0) {
+            r->body = malloc((size_t)n + 1);
+            if (!r->body) return MHD_NO;
+            r->cap = (size_t)n + 1;
+        }
+    }
+    return MHD_YES;
+}
+
+static int append_body(req *r, const char *data, size_t n)
+{
+    if (r->too_large) return 0;
+    if (n > r->srv->cfg.max_body - r->len) {
+        r->too_large = 1;
+        return 0;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n + 1) cap *= 2;
+        char *p = realloc(r->body, cap);
+        if (!p) return -1;
+        r->body = p;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = 0;
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    req *r = *con_cls;
+    if (!r) return on_headers(cls, c, url, method, con_cls);
+    if (*upload_size) {
+        if (append_body(r, upload, *upload_size) != 0) return MHD_NO;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->body == NULL) {
+        r->body = malloc(1);
+        if (!r->body) return MHD_NO;
+        r->body[0] = 0;
+    }
+    return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    server *s = cls;
+    req *r = *con_cls;
+    (void)c;
+    if (!r) return;
+    observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+/* While starting, MHD's messages are kept (the last one) and folded into
+ * activd's single startup-failure line; afterwards they go to stderr. */
+static _Atomic int mhd_started;
+static char mhd_last[256];
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    if (atomic_load(&mhd_started)) {
+        observe_mhd_error(fmt, ap);
+        return;
+    }
+    vsnprintf(mhd_last, sizeof mhd_last, fmt, ap);
+    mhd_last[strcspn(mhd_last, "\r\n")] = 0;
+}
+
+/* --bind address and port as a sockaddr; -1 if not a numeric address. */
+static int parse_bind(const char *addr, unsigned port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        return 0;
+    }
+    return -1;
+}
+
+int http_start(server *s)
+{
+    const config *c = &s->cfg;
+    struct sockaddr_storage ss;
+    if (parse_bind(c->bind, c->port, &ss) != 0) {
+        fprintf(stderr, "activd: --bind '%s' is not an IPv4 or IPv6 address\n", c->bind);
+        return -1;
+    }
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    s->started = http_now();
+    s->mhd = MHD_start_daemon(
+        flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+        NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 1 ? c->threads : 0),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)c->max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_END);
+    if (!s->mhd) {
+        fprintf(stderr, "activd: cannot listen on %s:%u: %s\n", c->bind, c->port,
+                mhd_last[0] ? mhd_last : "libmicrohttpd could not start");
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : c->port;
+    atomic_store(&mhd_started, 1);
+    atomic_store(&s->state, STATE_READY);
+    return 0;
+}
+
+void http_drain_and_stop(server *s)
+{
+    atomic_store(&s->state, STATE_DRAINING);
+    MHD_socket fd = MHD_quiesce_daemon(s->mhd); /* no new connections */
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    double deadline = http_now() + s->cfg.drain_timeout;
+    while (atomic_load(&s->inflight) > 0 && http_now() < deadline) usleep(10 * 1000);
+    MHD_stop_daemon(s->mhd);
+    s->mhd = NULL;
+}

@@ -1,0 +1,107 @@
+/*
+ * http.h - the HTTP layer: libmicrohttpd daemon, per-request state, routing,
+ * responses, lifecycle (ready, draining).
+ *
+ * A request's life: MHD calls the access handler once with the headers
+ * (http.c creates a `req`, finds the route, enforces --max-body from
+ * Content-Length), once per body chunk (appended to req.body), then once at
+ * the end, when the route's handler runs and queues exactly one response.
+ * The completion callback logs the request, counts it and frees the req.
+ */
+#ifndef ACTIVD_HTTP_H
+#define ACTIVD_HTTP_H
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "obuf.h"
+
+enum http_method {
+    M_GET = 1,
+    M_HEAD = 2,
+    M_POST = 4,
+    M_OPTIONS = 8,
+    M_OTHER = 16 /* PUT, DELETE, ... */
+};
+
+enum server_state { STATE_STARTING = 0, STATE_READY = 1, STATE_DRAINING = 2 };
+
+typedef struct server {
+    config cfg;
+    struct MHD_Daemon *mhd;
+    unsigned port; /* actual port (cfg.port may be 0) */
+    _Atomic int state;
+    atomic_long inflight; /* requests whose headers arrived and that are not complete */
+    double started;       /* monotonic seconds at start */
+} server;
+
+struct route;
+
+typedef struct req {
+    server *srv;
+    struct MHD_Connection *conn;
+    const char *url; /* path without the query string, as MHD decoded it */
+    const char *method_name;
+    unsigned method; /* enum http_method */
+    const struct route *route;
+    char *body; /* request body, NUL-terminated; owned by the req */
+    size_t len, cap;
+    int too_large; /* body crossed --max-body */
+    double t0;     /* monotonic seconds when the headers arrived */
+    unsigned status;
+    size_t bytes_out;
+    size_t elements;   /* numbers computed, for metrics */
+    char id[65];       /* X-Request-ID, taken from the client or generated */
+    const char *allow; /* Allow header for 405 / OPTIONS (static string) */
+} req;
+
+/* A route handler queues one response (with http_send and friends) and
+ * returns its MHD_Result. */
+typedef enum MHD_Result (*route_fn)(req *r);
+
+struct route {
+    const char *path; /* exact, or prefix when it ends in '/' and prefix is set */
+    int prefix;
+    unsigned methods;  /* enum http_method mask; HEAD is implied by GET */
+    const char *allow; /* Allow header value, e.g. "GET, POST, OPTIONS" */
+    route_fn fn;
+    const char *name; /* for metrics and logs: "eval", "grad", ... */
+};
+
+/* routes.c: the route table (NULL-terminated by path). */
+extern const struct route http_routes[];
+
+/* Start serving with the config (binds, starts the thread pool). 0 or -1 with
+ * one clear line on stderr. */
+int http_start(server *s);
+/* SIGTERM: stop accepting, answer what was received, wait up to the drain
+ * deadline, stop. */
+void http_drain_and_stop(server *s);
+
+/* ---- responses ---------------------------------------------------------- */
+
+enum body_owner {
+    BODY_STATIC, /* lives forever (string literals, embedded assets) */
+    BODY_FREE    /* malloc'd: MHD frees it after sending */
+};
+
+/* Queue the one response of this request. Adds Content-Type, X-Request-ID,
+ * CORS headers, Allow (when r->allow) and Connection: close while draining.
+ * extra_headers: NULL or a NULL-terminated list of name, value pairs. */
+enum MHD_Result http_send(req *r, unsigned status, const char *content_type, void *body, size_t len,
+                          enum body_owner own, const char *const *extra_headers);
+/* Same, taking the buffer of an obuf (500 problem if it ran out of memory). */
+enum MHD_Result http_send_obuf(req *r, unsigned status, const char *content_type, obuf *b);
+/* JSON convenience: application/json. */
+enum MHD_Result http_send_json(req *r, unsigned status, obuf *b);
+
+/* Request header or query argument (NULL when absent). */
+const char *http_header(req *r, const char *name);
+const char *http_query(req *r, const char *name);
+
+/* Monotonic seconds. */
+double http_now(void);
+
+#endif

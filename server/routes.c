@@ -1,0 +1,49 @@
+/*
+ * routes.c - the route table, and the small routes: health, readiness,
+ * version, problem-type descriptions.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "eval.h"
+#include "problem.h"
+#include "version.h"
+
+static enum MHD_Result route_healthz(req *r)
+{
+    static const char ok[] = "{\"status\":\"ok\"}\n";
+    return http_send(r, 200, "application/json", (void *)ok, sizeof ok - 1, BODY_STATIC, NULL);
+}
+
+/* 200 only while serving; 503 while starting or draining, so load
+ * balancers stop sending before the listener closes. */
+static enum MHD_Result route_readyz(req *r)
+{
+    static const char ready[] = "{\"status\":\"ready\"}\n";
+    if (atomic_load(&r->srv->state) == STATE_READY)
+        return http_send(r, 200, "application/json", (void *)ready, sizeof ready - 1, BODY_STATIC,
+                         NULL);
+    return problem_reply(r, P_UNAVAILABLE, "not ready: %s",
+                         atomic_load(&r->srv->state) == STATE_DRAINING ? "draining" : "starting");
+}
+
+static enum MHD_Result route_version(req *r)
+{
+    obuf b = {0};
+    ob_printf(&b,
+              "{\"activd\":\"%s\",\"libactiv\":\"%s\",\"libactiv_version_num\":%u,"
+              "\"libmicrohttpd\":\"%s\",\"jansson\":\"%s\",\"activations\":%zu}\n",
+              ACTIVD_VERSION, activ_version(), activ_version_num(), MHD_get_version(),
+              jansson_version_str(), activ_count());
+    return http_send_json(r, 200, &b);
+}
+
+const struct route http_routes[] = {
+    {"/eval", 0, M_GET | M_POST, "GET, HEAD, POST, OPTIONS", route_eval, "eval"},
+    {"/grad", 0, M_GET | M_POST, "GET, HEAD, POST, OPTIONS", route_grad, "grad"},
+    {"/healthz", 0, M_GET, "GET, HEAD, OPTIONS", route_healthz, "healthz"},
+    {"/readyz", 0, M_GET, "GET, HEAD, OPTIONS", route_readyz, "readyz"},
+    {"/version", 0, M_GET, "GET, HEAD, OPTIONS", route_version, "version"},
+    {"/problems/", 1, M_GET, "GET, HEAD, OPTIONS", problem_describe, "problems"},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};
