@@ -95,7 +95,14 @@ js_result js_skip(js_cur *c, unsigned depth, js_error *err);
  * validated and c is left after it, so that a syntax error anywhere in the
  * value wins (JS_SYNTAX is returned instead). JS_TOO_MANY and JS_NOMEM stop
  * at once: c is then undefined. */
-js_result js_numarray(js_cur *c, unsigned depth, js_numarray *a, js_error *err, js_fault *fault);
+js_result js_numarray_scan(js_cur *c, unsigned depth, js_numarray *a, js_error *err,
+                           js_fault *fault);
+
+/* C has one namespace for typedefs and functions, so the type js_numarray and
+ * a function js_numarray cannot both exist. The function is js_numarray_scan;
+ * this function-like macro keeps the call spelling js_numarray(...) working
+ * (it expands only when followed by '(', so the type name is untouched). */
+#define js_numarray(c, depth, a, err, fault) js_numarray_scan(c, depth, a, err, fault)
 
 /* 1-based line and column (in characters, as jansson counts them) of a byte
  * offset, for error messages. */
