@@ -109,7 +109,7 @@ run: deps $(ACTIVD)
 	$(ACTIVD) --bind 127.0.0.1 --port $(PORT)
 
 # ---- tests -------------------------------------------------------------------
-TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp
+TEST_LIBS = $(shell pkg-config --libs check libcurl jansson 2>/dev/null) -lmpfr -lgmp
 INTEG_LIBS = $(shell pkg-config --libs libcurl jansson check 2>/dev/null)
 
 $(BUILD)/tests/%.o: tests/%.c

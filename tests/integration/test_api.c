@@ -1,0 +1,570 @@
+/*
+ * test_api.c - the /eval and /grad contract against the running daemon:
+ * every form (JSON, query, binary), shape, dtype and error status.
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activ.h"
+#include "testd.h"
+
+static testd D;
+
+static void start(void)
+{
+    static const char *const args[] = {"--max-body", "1Mi", "--max-elements", "1000", "--log",
+                                       "off",        NULL};
+    if (testd_start(&D, args) != 0) {
+        fprintf(stderr, "cannot start activd (ACTIVD_BIN?)\n");
+        exit(1);
+    }
+}
+
+static void stop(void)
+{
+    testd_stop(&D, 15, 10, NULL);
+}
+
+/* POST JSON, expect status, return the parsed body (caller decrefs). */
+static json_t *post(const char *path, const char *json, long status)
+{
+    http_resp r;
+    ck_assert_int_eq(http_post_json(&D, path, json, &r), 0);
+    ck_assert_msg(r.status == status, "%s %s: status %ld, want %ld: %s", path, json, r.status,
+                  status, r.body);
+    json_t *v = resp_json(&r);
+    ck_assert_msg(v != NULL, "not JSON: %s", r.body);
+    http_resp_free(&r);
+    return v;
+}
+
+static json_t *get(const char *path, long status)
+{
+    http_resp r;
+    ck_assert_int_eq(http_get(&D, path, &r), 0);
+    ck_assert_msg(r.status == status, "GET %s: status %ld, want %ld: %s", path, r.status, status,
+                  r.body);
+    json_t *v = resp_json(&r);
+    ck_assert_msg(v != NULL, "not JSON: %s", r.body);
+    http_resp_free(&r);
+    return v;
+}
+
+/* A problem+json answer: status, type slug and pointer ("" = none). */
+static void expect_problem(json_t *v, long status, const char *slug, const char *pointer)
+{
+    char type[128];
+    snprintf(type, sizeof type, "/problems/%s", slug);
+    ck_assert_int_eq(json_integer_value(json_object_get(v, "status")), status);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "type")), type);
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(v, "title")));
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(v, "detail")));
+    if (pointer) ck_assert_str_eq(json_string_value(json_object_get(v, "pointer")), pointer);
+}
+
+static void post_problem(const char *path, const char *json, long status, const char *slug,
+                         const char *pointer)
+{
+    json_t *v = post(path, json, status);
+    expect_problem(v, status, slug, pointer);
+    json_decref(v);
+}
+
+static double num_at(json_t *a, size_t i)
+{
+    json_t *e = json_array_get(a, i);
+    ck_assert_msg(json_is_number(e), "element %zu is not a number", i);
+    return json_number_value(e);
+}
+
+static double lib_eval(const char *name, double x, int grad)
+{
+    activ_params p;
+    double y;
+    activ_params_init(&p, activ_find(name));
+    if (grad)
+        activ_grad(&p, &x, NULL, &y, 1, 0, NULL);
+    else
+        activ_eval(&p, &x, &y, 1, 0, NULL);
+    return y;
+}
+
+/* ---- JSON form ---------------------------------------------------------------- */
+
+START_TEST(eval_shapes)
+{
+    json_t *v = post("/eval", "{\"activation\":\"relu\",\"x\":-2}", 200);
+    ck_assert(json_is_number(json_object_get(v, "y")));
+    ck_assert(json_number_value(json_object_get(v, "y")) == 0);
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"relu\",\"x\":[[-2,0.5],[3,-1]]}", 200);
+    json_t *y = json_object_get(v, "y");
+    ck_assert_int_eq(json_array_size(y), 2);
+    ck_assert(num_at(json_array_get(y, 0), 1) == 0.5);
+    ck_assert(num_at(json_array_get(y, 1), 0) == 3);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "activation")), "relu");
+    ck_assert_str_eq(json_string_value(json_object_get(v, "dtype")), "float64");
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"tanh\",\"x\":[[[1],[2]],[[3],[4]]]}", 200);
+    y = json_object_get(v, "y");
+    ck_assert(num_at(json_array_get(json_array_get(y, 1), 1), 0) == tanh(4));
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"relu\",\"x\":[[],[]]}", 200);
+    ck_assert_int_eq(json_array_size(json_array_get(json_object_get(v, "y"), 1)), 0);
+    json_decref(v);
+}
+END_TEST
+
+START_TEST(eval_shortest_and_special)
+{
+    http_resp r;
+    ck_assert_int_eq(
+        http_post_json(&D, "/eval",
+                       "{\"activation\":\"identity\",\"x\":[0.1,1e-7,1e21,-0.0,\"NaN\","
+                       "\"Infinity\",\"-Infinity\",5e-324]}",
+                       &r),
+        0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "\"y\":[0.1,1e-7,1e+21,-0,\"NaN\",\"Infinity\",\"-Infinity\","
+                                 "5e-324]"),
+                  "%s", r.body);
+    http_resp_free(&r);
+    /* the article's exp(-x)/(1+exp(-x)) form is NaN from x = -710 on */
+    json_t *v =
+        post("/eval", "{\"activation\":\"sigmoid\",\"x\":[\"Infinity\",\"-Infinity\",-709]}", 200);
+    json_t *y = json_object_get(v, "y");
+    ck_assert(num_at(y, 0) == 1 && num_at(y, 1) == 0 &&
+              num_at(y, 2) == lib_eval("sigmoid", -709, 0));
+    ck_assert(num_at(y, 2) > 0);
+    json_decref(v);
+}
+END_TEST
+
+START_TEST(eval_values_match_library)
+{
+    static const char *const names[] = {"sigmoid", "tanh", "gelu", "mish", "softplus", "elu"};
+    static const double xs[] = {-745, -40, -1e-10, 0, 0.1, 3, 40, 709};
+    char body[512];
+    for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+        for (int grad = 0; grad < 2; grad++) {
+            snprintf(body, sizeof body,
+                     "{\"activation\":\"%s\",\"x\":[-745,-40,-1e-10,0,0.1,3,40,709]}", names[f]);
+            json_t *v = post(grad ? "/grad" : "/eval", body, 200);
+            json_t *y = json_object_get(v, grad ? "grad" : "y");
+            for (size_t i = 0; i < 8; i++) {
+                double want = lib_eval(names[f], xs[i], grad);
+                json_t *e = json_array_get(y, i);
+                if (isnan(want))
+                    ck_assert_str_eq(json_string_value(e), "NaN");
+                else
+                    ck_assert_msg(num_at(y, i) == want, "%s%s(%g): %.17g != %.17g", names[f],
+                                  grad ? "'" : "", xs[i], num_at(y, i), want);
+            }
+            json_decref(v);
+        }
+    }
+}
+END_TEST
+
+START_TEST(eval_params_aliases_defaults)
+{
+    json_t *v = post("/eval", "{\"activation\":\"LeakyReLU\",\"x\":[-2]}", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "activation")), "leaky_relu");
+    ck_assert(json_number_value(json_object_get(json_object_get(v, "params"), "negative_slope")) ==
+              0.01);
+    ck_assert(num_at(json_object_get(v, "y"), 0) == -0.02);
+    json_decref(v);
+    v = post("/eval",
+             "{\"activation\":\"leaky-relu\",\"x\":[-2],\"params\":{\"negative_slope\":0.2}}", 200);
+    ck_assert(num_at(json_object_get(v, "y"), 0) == -0.4);
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"sigmod\",\"x\":[0]}", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "activation")), "sigmoid");
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"gelu\",\"x\":[1],\"params\":{\"approximate\":\"tanh\"}}",
+             200);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(v, "params"), "approximate")), "tanh");
+    json_decref(v);
+    v = post("/eval",
+             "{\"activation\":\"threshold\",\"x\":[0.5,2],\"params\":{\"threshold\":1,\"value\":-"
+             "7}}",
+             200);
+    ck_assert(num_at(json_object_get(v, "y"), 0) == -7 && num_at(json_object_get(v, "y"), 1) == 2);
+    json_decref(v);
+}
+END_TEST
+
+START_TEST(eval_float32)
+{
+    json_t *v =
+        post("/eval", "{\"activation\":\"sigmoid\",\"x\":[0.1],\"dtype\":\"float32\"}", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "dtype")), "float32");
+    float want = (float)lib_eval("sigmoid", (double)0.1f, 0);
+    ck_assert((float)num_at(json_object_get(v, "y"), 0) == want);
+    json_decref(v);
+    /* the text is the shortest that round-trips the float, not the double */
+    http_resp r;
+    http_post_json(&D, "/eval", "{\"activation\":\"identity\",\"x\":[0.1],\"dtype\":\"float32\"}",
+                   &r);
+    ck_assert_msg(strstr(r.body, "\"y\":[0.1]"), "%s", r.body);
+    http_resp_free(&r);
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1,1e39],\"dtype\":\"float32\"}", 422,
+                 "invalid-value", "/x/1");
+}
+END_TEST
+
+START_TEST(eval_range)
+{
+    json_t *v = post(
+        "/eval",
+        "{\"activation\":\"sigmoid\",\"range\":{\"start\":-10,\"stop\":10,\"step\":0.025}}", 200);
+    json_t *x = json_object_get(v, "x"), *y = json_object_get(v, "y");
+    ck_assert_int_eq(json_array_size(x), 800);
+    ck_assert_int_eq(json_array_size(y), 800);
+    /* numpy 1.24: np.arange(-10, 10, 0.025)[[1, 400, 799]] */
+    ck_assert(num_at(x, 1) == -9.975);
+    ck_assert(num_at(x, 400) == 1.4210854715202004e-13);
+    ck_assert(num_at(x, 799) == 9.975000000000286);
+    ck_assert(num_at(y, 799) == lib_eval("sigmoid", 9.975000000000286, 0));
+    json_decref(v);
+    /* np.linspace(-1, 1, 7) */
+    v = post("/eval", "{\"activation\":\"identity\",\"range\":{\"start\":-1,\"stop\":1,\"num\":7}}",
+             200);
+    static const double lin[] = {-1.0, -0.6666666666666667, -0.33333333333333337,
+                                 0.0,  0.33333333333333326, 0.6666666666666665,
+                                 1.0};
+    for (size_t i = 0; i < 7; i++) ck_assert(num_at(json_object_get(v, "y"), i) == lin[i]);
+    json_decref(v);
+    post_problem("/eval", "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1}}", 422,
+                 "missing-field", "/range/step");
+    post_problem("/eval", "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"step\":0}}",
+                 422, "invalid-value", "/range/step");
+    post_problem("/eval",
+                 "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"step\":1e-9}}", 413,
+                 "too-large", "/range/step");
+    post_problem("/eval",
+                 "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"num\":2.5}}", 422,
+                 "invalid-value", "/range/num");
+    post_problem("/eval",
+                 "{\"activation\":\"relu\",\"x\":[1],\"range\":{\"start\":0,\"stop\":1,\"num\":2}}",
+                 422, "conflicting-fields", "/range");
+}
+END_TEST
+
+START_TEST(grad_forms)
+{
+    json_t *v = post("/grad", "{\"activation\":\"tanh\",\"x\":[0,20]}", 200);
+    json_t *g = json_object_get(v, "grad");
+    ck_assert(num_at(g, 0) == 1);
+    ck_assert(num_at(g, 1) > 0); /* 1 - tanh^2 would be 0 here */
+    ck_assert(num_at(g, 1) == lib_eval("tanh", 20, 1));
+    json_decref(v);
+    v = post("/grad", "{\"activation\":\"sigmoid\",\"x\":[0,0],\"grad_output\":[2,-4]}", 200);
+    g = json_object_get(v, "grad");
+    ck_assert(num_at(g, 0) == 0.5 && num_at(g, 1) == -1);
+    json_decref(v);
+    /* softmax: the vector-Jacobian product; for x = [0, 0], y = [.5, .5]
+     * and g = [1, 0]: y*(g - y.g) = [0.25, -0.25] */
+    v = post("/grad", "{\"activation\":\"softmax\",\"x\":[[0,0]],\"grad_output\":[[1,0]]}", 200);
+    g = json_array_get(json_object_get(v, "grad"), 0);
+    ck_assert(num_at(g, 0) == 0.25 && num_at(g, 1) == -0.25);
+    json_decref(v);
+    post_problem("/grad", "{\"activation\":\"softmax\",\"x\":[1,2]}", 422, "missing-field",
+                 "/grad_output");
+    post_problem("/grad", "{\"activation\":\"relu\",\"x\":[1,2],\"grad_output\":[1]}", 422,
+                 "shape-mismatch", "/grad_output");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"grad_output\":[1]}", 422,
+                 "unknown-field", "/grad_output");
+}
+END_TEST
+
+START_TEST(softmax_rows)
+{
+    json_t *v = post("/eval", "{\"activation\":\"softmax\",\"x\":[[1,2,3],[1000,1000,1000]]}", 200);
+    json_t *y = json_object_get(v, "y");
+    double s = 0;
+    for (int i = 0; i < 3; i++) s += num_at(json_array_get(y, 0), (size_t)i);
+    ck_assert(fabs(s - 1) < 1e-15);
+    ck_assert(num_at(json_array_get(y, 1), 0) == num_at(json_array_get(y, 1), 2));
+    json_decref(v);
+}
+END_TEST
+
+/* ---- query form --------------------------------------------------------------- */
+
+START_TEST(query_form)
+{
+    json_t *v = get("/eval?activation=relu&x=-1,0,2", 200);
+    json_t *y = json_object_get(v, "y");
+    ck_assert(num_at(y, 0) == 0 && num_at(y, 2) == 2);
+    json_decref(v);
+    v = get("/eval?activation=leaky_relu&x=-1&negative_slope=0.2", 200);
+    ck_assert(num_at(json_object_get(v, "y"), 0) == -0.2);
+    json_decref(v);
+    v = get("/grad?activation=tanh&x=0", 200);
+    ck_assert(num_at(json_object_get(v, "grad"), 0) == 1);
+    json_decref(v);
+    v = get("/eval?activation=identity&start=0&stop=1&num=3&dtype=float32", 200);
+    ck_assert_int_eq(json_array_size(json_object_get(v, "x")), 3);
+    json_decref(v);
+    v = get("/eval?activation=gelu&approximate=tanh&x=1", 200);
+    ck_assert(num_at(json_object_get(v, "y"), 0) != lib_eval("gelu", 1, 0));
+    json_decref(v);
+    v = get("/eval?activation=relu&x=1,abc", 400);
+    expect_problem(v, 400, "malformed-query", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "parameter")), "x");
+    json_decref(v);
+    v = get("/eval?activation=softplus&x=1&beta=-1", 422);
+    expect_problem(v, 422, "invalid-parameter", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "parameter")), "beta");
+    json_decref(v);
+    v = get("/eval?activation=relu&x=1&x=2", 400);
+    json_decref(v);
+    v = get("/eval?x=1", 422);
+    expect_problem(v, 422, "missing-field", NULL);
+    json_decref(v);
+}
+END_TEST
+
+/* ---- binary form ---------------------------------------------------------------- */
+
+START_TEST(binary_form)
+{
+    double x[3] = {-1, 0, 40}, y[3];
+    http_resp r;
+    ck_assert_int_eq(http_do(&D, "POST", "/eval?activation=sigmoid", "application/octet-stream", x,
+                             sizeof x, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, sizeof y);
+    memcpy(y, r.body, sizeof y);
+    for (int i = 0; i < 3; i++) ck_assert(y[i] == lib_eval("sigmoid", x[i], 0));
+    char ct[64];
+    ck_assert_str_eq(resp_header(&r, "Content-Type", ct, sizeof ct), "application/octet-stream");
+    http_resp_free(&r);
+
+    float xf[2] = {0.5f, -3}, yf[2];
+    http_do(&D, "POST", "/grad?activation=tanh&dtype=float32", "application/octet-stream", xf,
+            sizeof xf, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, sizeof yf);
+    memcpy(yf, r.body, sizeof yf);
+    ck_assert(yf[1] == (float)lib_eval("tanh", -3, 1));
+    http_resp_free(&r);
+
+    double xg[4] = {0, 0, 3, 5}; /* x = [0, 0], grad_output = [3, 5] */
+    http_do(&D, "POST", "/grad?activation=sigmoid&grad_output=true", "application/octet-stream", xg,
+            sizeof xg, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    memcpy(y, r.body, 2 * sizeof(double));
+    ck_assert(y[0] == 0.75 && y[1] == 1.25);
+    http_resp_free(&r);
+
+    http_do(&D, "POST", "/eval?activation=softmax&shape=2,2", "application/octet-stream", xg,
+            sizeof xg, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    memcpy(y, r.body, 2 * sizeof(double));
+    ck_assert(y[0] == 0.5 && y[1] == 0.5);
+    http_resp_free(&r);
+
+    http_do(&D, "POST", "/eval?activation=relu", "application/octet-stream", x, 13, NULL, &r);
+    ck_assert_int_eq(r.status, 422);
+    http_resp_free(&r);
+    http_do(&D, "POST", "/eval?activation=relu&shape=2,2", "application/octet-stream", x, 24, NULL,
+            &r);
+    ck_assert_int_eq(r.status, 422);
+    http_resp_free(&r);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+START_TEST(malformed_json)
+{
+    json_t *v = post("/eval", "{\"activation\":\"relu\",\n \"x\":[1,]}", 400);
+    expect_problem(v, 400, "malformed-json", NULL);
+    ck_assert_int_eq(json_integer_value(json_object_get(v, "line")), 2);
+    ck_assert(json_integer_value(json_object_get(v, "column")) > 0);
+    json_decref(v);
+    static const char *const bad[] = {
+        "{\"activation\":\"relu\",\"x\":[1]} x",
+        "{\"activation\":\"relu\",\"x\":[1]",
+        "{\"activation\":\"relu\",\"x\":[01]}",
+        "{\"activation\":\"relu\",\"x\":[NaN]}",
+        "{\"activation\":\"relu\",\"x\":[1e400]}",
+        "{\"activation\":\"relu\",\"x\":[0x10]}",
+        "{\"activation\":\"relu\",\"x\":[1],\"x\":[2]}",
+        "",
+        "nul",
+        "{\"a\":tru}",
+        /* a 422 earlier in the document does not hide a later syntax error */
+        "{\"activation\":\"nope\",\"x\":[true],\"params\":{,}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = post("/eval", bad[i], 400);
+        expect_problem(v, 400, "malformed-json", NULL);
+        json_decref(v);
+    }
+}
+END_TEST
+
+START_TEST(semantic_errors)
+{
+    json_t *v = post("/eval", "{\"activation\":\"sigmoyd\",\"x\":[1]}", 422);
+    expect_problem(v, 422, "unknown-activation", "/activation");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(v, "suggestions"), 0)),
+                     "sigmoid");
+    json_decref(v);
+    post_problem("/eval", "{\"x\":[1]}", 422, "missing-field", "/activation");
+    post_problem("/eval", "{\"activation\":\"relu\"}", 422, "missing-field", "/x");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"y\":2}", 422, "unknown-field",
+                 "/y");
+    post_problem("/eval", "{\"activation\":1,\"x\":[1]}", 422, "wrong-type", "/activation");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[[1,2],[3]]}", 422, "not-rectangular",
+                 "/x/1");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1,2,true]}", 422, "wrong-type", "/x/2");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":\"abc\"}", 422, "wrong-type", "/x");
+    post_problem("/eval", "[1,2]", 422, "wrong-type", "");
+    post_problem("/eval", "{\"activation\":\"softplus\",\"x\":[1],\"params\":{\"beta\":0}}", 422,
+                 "invalid-parameter", "/params/beta");
+    post_problem("/eval", "{\"activation\":\"softplus\",\"x\":[1],\"params\":{\"gamma\":1}}", 422,
+                 "invalid-parameter", "/params/gamma");
+    post_problem("/eval", "{\"activation\":\"softplus\",\"x\":[1],\"params\":{\"beta\":\"2\"}}",
+                 422, "wrong-type", "/params/beta");
+    post_problem("/eval", "{\"activation\":\"threshold\",\"x\":[1],\"params\":{\"value\":1}}", 422,
+                 "missing-field", "/params/threshold");
+    post_problem("/eval",
+                 "{\"activation\":\"hardtanh\",\"x\":[1],\"params\":{\"min_val\":2,\"max_val\":1}}",
+                 422, "invalid-parameter", "/params/max_val");
+    post_problem("/eval", "{\"activation\":\"gelu\",\"x\":[1],\"params\":{\"approximate\":\"x\"}}",
+                 422, "invalid-parameter", "/params/approximate");
+    post_problem("/eval", "{\"activation\":\"celu\",\"x\":[1],\"params\":{\"alpha\":0}}", 422,
+                 "invalid-parameter", "/params/alpha");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"dtype\":\"float16\"}", 422,
+                 "invalid-value", "/dtype");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"params\":[1]}", 422, "wrong-type",
+                 "/params");
+}
+END_TEST
+
+START_TEST(http_errors)
+{
+    http_resp r;
+    char buf[128];
+    ck_assert_int_eq(http_get(&D, "/nope", &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_str_eq(resp_header(&r, "Content-Type", buf, sizeof buf), "application/problem+json");
+    http_resp_free(&r);
+    http_do(&D, "DELETE", "/eval", NULL, NULL, 0, NULL, &r);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_ptr_nonnull(strstr(resp_header(&r, "Allow", buf, sizeof buf), "POST"));
+    http_resp_free(&r);
+    http_do(&D, "POST", "/healthz", "application/json", "{}", 2, NULL, &r);
+    ck_assert_int_eq(r.status, 405);
+    http_resp_free(&r);
+    http_do(&D, "POST", "/eval", "text/plain", "{}", 2, NULL, &r);
+    ck_assert_int_eq(r.status, 415);
+    http_resp_free(&r);
+    http_do(&D, "POST", "/eval", "application/json; charset=utf-8",
+            "{\"activation\":\"relu\",\"x\":[1]}", 29, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    http_resp_free(&r);
+    /* limits of this daemon: 1 MiB body, 1000 elements */
+    size_t big = 2u << 20;
+    char *body = malloc(big);
+    memset(body, ' ', big);
+    http_do(&D, "POST", "/eval", "application/json", body, big, NULL, &r);
+    ck_assert_int_eq(r.status, 413);
+    http_resp_free(&r);
+    strcpy(body, "{\"activation\":\"relu\",\"x\":[");
+    for (int i = 0; i < 1001; i++) strcat(body, i ? ",1" : "1");
+    strcat(body, "]}");
+    http_post_json(&D, "/eval", body, &r);
+    ck_assert_int_eq(r.status, 413);
+    http_resp_free(&r);
+    free(body);
+}
+END_TEST
+
+START_TEST(small_routes)
+{
+    json_t *v = get("/healthz", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "status")), "ok");
+    json_decref(v);
+    v = get("/readyz", 200);
+    json_decref(v);
+    v = get("/version", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "libactiv")), activ_version());
+    json_decref(v);
+    v = get("/problems/unknown-activation", 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(v, "status")), 422);
+    json_decref(v);
+    http_resp r;
+    char buf[128];
+    http_do(&D, "HEAD", "/healthz", NULL, NULL, 0, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, 0);
+    http_resp_free(&r);
+    http_do(&D, "OPTIONS", "/eval", NULL, NULL, 0, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    ck_assert_ptr_nonnull(resp_header(&r, "Allow", buf, sizeof buf));
+    http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(request_id)
+{
+    http_resp r;
+    char buf[128];
+    static const char *const hdr[] = {"X-Request-ID: trace-42", NULL};
+    http_do(&D, "GET", "/healthz", NULL, NULL, 0, hdr, &r);
+    ck_assert_str_eq(resp_header(&r, "X-Request-ID", buf, sizeof buf), "trace-42");
+    http_resp_free(&r);
+    http_get(&D, "/healthz", &r);
+    ck_assert_int_eq(strlen(resp_header(&r, "X-Request-ID", buf, sizeof buf)), 16);
+    http_resp_free(&r);
+    static const char *const evil[] = {"X-Request-ID: a\"b", NULL};
+    http_do(&D, "GET", "/healthz", NULL, NULL, 0, evil, &r);
+    ck_assert_str_ne(resp_header(&r, "X-Request-ID", buf, sizeof buf), "a\"b");
+    http_resp_free(&r);
+}
+END_TEST
+
+static Suite *api_suite(void)
+{
+    Suite *s = suite_create("api");
+    TCase *t = tcase_create("api");
+    tcase_add_unchecked_fixture(t, start, stop);
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, eval_shapes);
+    tcase_add_test(t, eval_shortest_and_special);
+    tcase_add_test(t, eval_values_match_library);
+    tcase_add_test(t, eval_params_aliases_defaults);
+    tcase_add_test(t, eval_float32);
+    tcase_add_test(t, eval_range);
+    tcase_add_test(t, grad_forms);
+    tcase_add_test(t, softmax_rows);
+    tcase_add_test(t, query_form);
+    tcase_add_test(t, binary_form);
+    tcase_add_test(t, malformed_json);
+    tcase_add_test(t, semantic_errors);
+    tcase_add_test(t, http_errors);
+    tcase_add_test(t, small_routes);
+    tcase_add_test(t, request_id);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(api_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
