@@ -1,0 +1,221 @@
+/*
+ * test_lifecycle.c - flags, environment, startup failures and the SIGTERM
+ * drain, against the real binary.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testd.h"
+
+static const char *bin(void)
+{
+    const char *b = getenv("ACTIVD_BIN");
+    return b && *b ? b : "build/activd";
+}
+
+/* Run activd with args (and an optional env assignment), capture stdout and
+ * stderr, return the exit status; the process is killed after `secs`. */
+static int run(const char *const *args, const char *env, char *out, size_t cap, double secs)
+{
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *argv[32] = {bin()};
+        int n = 1;
+        for (int i = 0; args[i]; i++) argv[n++] = args[i];
+        argv[n] = NULL;
+        if (env) putenv((char *)env);
+        dup2(fd[1], 1);
+        dup2(fd[1], 2);
+        close(fd[0]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t len = 0;
+    ssize_t k;
+    alarm((unsigned)secs + 1);
+    while (len + 1 < cap && (k = read(fd[0], out + len, cap - len - 1)) > 0) len += (size_t)k;
+    out[len] = 0;
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    alarm(0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+START_TEST(help_and_version)
+{
+    char out[8192];
+    ck_assert_int_eq(run((const char *[]){"--help", NULL}, NULL, out, sizeof out, 5), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--max-body"));
+    ck_assert_ptr_nonnull(strstr(out, "ACTIVD_PORT"));
+    ck_assert_int_eq(run((const char *[]){"--version", NULL}, NULL, out, sizeof out, 5), 0);
+    ck_assert_ptr_nonnull(strstr(out, "activd 1."));
+}
+END_TEST
+
+/* Bad flags: one line on stderr, exit 2. */
+START_TEST(bad_flags)
+{
+    static const char *const cases[][3] = {
+        {"--bogus", NULL, NULL},       {"--port", "99999", NULL}, {"--port", "abc", NULL},
+        {"--log", "xml", NULL},        {"--threads", "0", NULL},  {"--max-body", "12Q", NULL},
+        {"--bind", "not-an-ip", NULL}, {"stray", NULL, NULL},     {"--port", NULL, NULL},
+    };
+    char out[4096];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int st = run(cases[i], NULL, out, sizeof out, 5);
+        int want = strcmp(cases[i][0], "--bind") == 0 ? 1 : 2; /* bind fails at startup */
+        ck_assert_msg(st == want, "%s %s: exit %d, want %d", cases[i][0],
+                      cases[i][1] ? cases[i][1] : "", st, want);
+        char *nl = strchr(out, '\n');
+        ck_assert_msg(nl && nl[1] == 0, "not one line: %s", out);
+        ck_assert_ptr_nonnull(strstr(out, "activd: "));
+    }
+    ck_assert_int_eq(run((const char *[]){NULL}, "ACTIVD_PORT=nope", out, sizeof out, 5), 2);
+    ck_assert_ptr_nonnull(strstr(out, "ACTIVD_PORT"));
+}
+END_TEST
+
+START_TEST(port_taken)
+{
+    testd d;
+    char out[4096], port[16];
+    ck_assert_int_eq(testd_start(&d, NULL), 0);
+    snprintf(port, sizeof port, "%u", d.port);
+    int st = run((const char *[]){"--port", port, NULL}, NULL, out, sizeof out, 5);
+    ck_assert_int_eq(st, 1);
+    ck_assert_ptr_nonnull(strstr(out, "cannot listen"));
+    ck_assert_ptr_nonnull(strstr(out, port));
+    ck_assert_ptr_eq(strchr(out, '\n'), out + strlen(out) - 1);
+    ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, NULL), 0);
+}
+END_TEST
+
+START_TEST(env_port)
+{
+    char env[64], out[64];
+    unsigned port = testd_free_port();
+    snprintf(env, sizeof env, "ACTIVD_PORT=%u", port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        putenv(env);
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(bin(), bin(), "--log", "off", (char *)NULL);
+        _exit(127);
+    }
+    testd d = {.pid = pid, .port = port};
+    snprintf(d.base, sizeof d.base, "http://127.0.0.1:%u", port);
+    http_resp r;
+    int ok = 0;
+    for (int i = 0; i < 200 && !ok; i++) {
+        ok = http_get(&d, "/healthz", &r) == 0 && r.status == 200;
+        http_resp_free(&r);
+        if (!ok) usleep(20000);
+    }
+    ck_assert_msg(ok, "no answer on ACTIVD_PORT %u", port);
+    ck_assert_int_eq(testd_stop(&d, SIGINT, 5, NULL), 0);
+    (void)out;
+}
+END_TEST
+
+START_TEST(sigterm_idle)
+{
+    testd d;
+    double secs;
+    ck_assert_int_eq(testd_start(&d, NULL), 0);
+    ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, &secs), 0);
+    ck_assert_msg(secs < 1.0, "idle shutdown took %.2f s", secs);
+}
+END_TEST
+
+static int connect_to(unsigned port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static size_t read_all(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    ssize_t k;
+    while (len + 1 < cap && (k = read(fd, buf + len, cap - len - 1)) > 0) len += (size_t)k;
+    buf[len] = 0;
+    return len;
+}
+
+/* SIGTERM with a request half uploaded: readiness turns 503 on an open
+ * connection, new connections are refused, the request is answered in
+ * full, then the daemon exits 0. */
+START_TEST(sigterm_drains_inflight)
+{
+    testd d;
+    static const char *const args[] = {"--log", "off", NULL};
+    ck_assert_int_eq(testd_start(&d, args), 0);
+    static const char body[] = "{\"activation\":\"sigmoid\",\"x\":[0,0,0,0]}";
+    char head[256], buf[4096];
+    snprintf(head, sizeof head,
+             "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n",
+             strlen(body));
+    int busy = connect_to(d.port), idle = connect_to(d.port);
+    ck_assert(busy >= 0 && idle >= 0);
+    ck_assert(write(busy, head, strlen(head)) > 0);
+    ck_assert(write(busy, body, 10) == 10); /* part of the body */
+    usleep(200 * 1000);
+    kill(d.pid, SIGTERM);
+    usleep(200 * 1000);
+
+    static const char ready[] = "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n";
+    ck_assert(write(idle, ready, strlen(ready)) > 0);
+    read_all(idle, buf, sizeof buf);
+    ck_assert_msg(strncmp(buf, "HTTP/1.1 503", 12) == 0, "readyz while draining: %s", buf);
+    close(idle);
+    ck_assert_int_eq(connect_to(d.port), -1); /* listener closed */
+
+    ck_assert(write(busy, body + 10, strlen(body) - 10) > 0);
+    read_all(busy, buf, sizeof buf);
+    ck_assert_msg(strncmp(buf, "HTTP/1.1 200", 12) == 0, "in-flight request: %s", buf);
+    ck_assert_ptr_nonnull(strstr(buf, "\"y\":[0.5,0.5,0.5,0.5]"));
+    close(busy);
+    ck_assert_int_eq(testd_stop(&d, 0, 5, NULL), 0); /* already exiting: wait only */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("lifecycle");
+    TCase *t = tcase_create("lifecycle");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, help_and_version);
+    tcase_add_test(t, bad_flags);
+    tcase_add_test(t, port_taken);
+    tcase_add_test(t, env_port);
+    tcase_add_test(t, sigterm_idle);
+    tcase_add_test(t, sigterm_drains_inflight);
+    suite_add_tcase(s, t);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
