@@ -6,8 +6,10 @@
 #   make SANITIZE=1 test     the same under ASan+UBSan (clang), in build/san
 #
 # Sources are found by wildcard: a new lib/*.c, server/*.c, server/*.cc or
-# tests/unit/test_*.c is built without touching this file. Targets owned by
-# one subsystem live in mk/*.mk.
+# tests/*/test_*.c is built without touching this file. Targets owned by one
+# subsystem live in mk/*.mk, included before the rules below so they may add
+# to SRV_LIBOBJ (generated server objects), EXTRA_TESTS (scripts make test
+# runs after the test binaries) and TEST_DEPS (prerequisites of make test).
 
 VERSION := $(shell sed -n 's/^\#define ACTIV_VERSION_STRING "\(.*\)"/\1/p' lib/include/activ.h)
 SOVERSION := $(firstword $(subst ., ,$(VERSION)))
@@ -67,6 +69,11 @@ SHARED_LIB := $(BUILD)/libactiv.so
 SERVER_LIB := $(BUILD)/libactivd.a
 ACTIVD := $(BUILD)/activd
 
+EXTRA_TESTS :=
+TEST_DEPS :=
+.DEFAULT_GOAL := all
+-include mk/*.mk
+
 .PHONY: all lib run test unit integration deps install clean format format-check
 all: lib $(ACTIVD)
 lib: $(STATIC_LIB) $(SHARED_LIB)
@@ -125,10 +132,10 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(TEST_COMMON_OBJ) 
 # make test: everything a fresh Debian machine needs, then every suite.
 # A failing suite fails the target (set -e), after the others have run.
 test: deps
-	$(MAKE) all $(UNIT_BIN) $(INTEG_BIN)
+	$(MAKE) all $(UNIT_BIN) $(INTEG_BIN) $(TEST_DEPS)
 	@status=0; \
 	for t in $(UNIT_BIN); do echo "== $$t"; $$t || status=1; done; \
-	for t in $(INTEG_BIN); do echo "== $$t"; ACTIVD_BIN=$(ACTIVD) $$t || status=1; done; \
+	for t in $(INTEG_BIN) $(EXTRA_TESTS); do echo "== $$t"; ACTIVD_BIN=$(ACTIVD) $$t || status=1; done; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all suites passed"
 
@@ -168,5 +175,4 @@ format-check:
 clean:
 	rm -rf build
 
--include mk/*.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
