@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "observe.h"
 #include "problem.h"
 
@@ -182,6 +183,7 @@ static const struct route *find_route(const char *url)
 static enum MHD_Result dispatch(req *r)
 {
     const struct route *rt = r->route;
+    deadline_received(r->conn);
     if (!rt) return problem_reply(r, P_NOT_FOUND, "no resource at %s", r->url);
     r->allow = rt->allow;
     if (r->method == M_OPTIONS) return http_send(r, 204, NULL, "", 0, BODY_STATIC, NULL);
@@ -286,7 +288,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     server *s = cls;
     req *r = *con_cls;
-    (void)c;
+    deadline_done(c);
     if (!r) return;
     observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     free(r->body);
@@ -347,11 +349,11 @@ int http_start(server *s)
     s->mhd = MHD_start_daemon(
         flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
         NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 1 ? c->threads : 0),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)c->max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(c->threads > 1 ? c->threads : 0), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
     if (!s->mhd) {
         fprintf(stderr, "activd: cannot listen on %s:%u: %s\n", c->bind, c->port,
                 mhd_last[0] ? mhd_last : "libmicrohttpd could not start");
@@ -360,6 +362,11 @@ int http_start(server *s)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : c->port;
     atomic_store(&mhd_started, 1);
+    if (deadline_start(c->request_timeout) != 0) {
+        fprintf(stderr, "activd: cannot start the request-deadline thread\n");
+        MHD_stop_daemon(s->mhd);
+        return -1;
+    }
     atomic_store(&s->state, STATE_READY);
     return 0;
 }
@@ -373,4 +380,5 @@ void http_drain_and_stop(server *s)
     while (atomic_load(&s->inflight) > 0 && http_now() < deadline) usleep(10 * 1000);
     MHD_stop_daemon(s->mhd);
     s->mhd = NULL;
+    deadline_stop();
 }

@@ -5,12 +5,14 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testd.h"
@@ -201,6 +203,44 @@ START_TEST(sigterm_drains_inflight)
 }
 END_TEST
 
+/* A client trickling one header byte every 0.3 s is cut off by
+ * --request-timeout although it is never idle; a normal request on another
+ * connection is served meanwhile. */
+START_TEST(slow_client_cut_off)
+{
+    testd d;
+    static const char *const args[] = {"--log", "off", "--request-timeout", "2", NULL};
+    static const char slow[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaa";
+    char buf[256];
+    ck_assert_int_eq(testd_start(&d, args), 0);
+    int fd = connect_to(d.port);
+    ck_assert(fd >= 0);
+    double t0 = 0, waited = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t0 = ts.tv_sec + ts.tv_nsec * 1e-9;
+    int cut = 0;
+    for (size_t i = 0; i < sizeof slow - 1 && !cut; i++) {
+        cut = write(fd, slow + i, 1) != 1;
+        usleep(300 * 1000);
+        if (i == 3) {
+            http_resp r;
+            ck_assert_int_eq(http_get(&d, "/healthz", &r), 0);
+            ck_assert_int_eq(r.status, 200);
+            http_resp_free(&r);
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 0) == 1 && read(fd, buf, sizeof buf) <= 0) cut = 1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    waited = ts.tv_sec + ts.tv_nsec * 1e-9 - t0;
+    ck_assert_msg(cut, "trickling client was not cut off");
+    ck_assert_msg(waited > 1.9 && waited < 4, "cut off after %.2f s, want ~2", waited);
+    close(fd);
+    ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lifecycle");
@@ -212,6 +252,7 @@ int main(void)
     tcase_add_test(t, env_port);
     tcase_add_test(t, sigterm_idle);
     tcase_add_test(t, sigterm_drains_inflight);
+    tcase_add_test(t, slow_client_cut_off);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
