@@ -288,6 +288,10 @@ static enum MHD_Result handle(req *r, int grad)
                              "application/octet-stream",
                              ct);
     if (request_from_json(r->body, r->len, grad, &lim, &e, &p) != 0) return problem_send(r, &p);
+    /* decoded: the text is no longer needed, and for a 1e6-number request it
+     * is the largest buffer alive while the answer is printed */
+    free(r->body);
+    r->body = NULL;
     ret = answer(r, &e);
     eval_req_free(&e);
     return ret;
