@@ -56,16 +56,18 @@ static int id_ok(const char *s)
 
 /* 16 hex digits: a per-process random prefix mixed with a counter through
  * splitmix64, unique per process and unpredictable enough for tracing. */
+static unsigned long long id_seed; /* set once in http_start, before any thread */
+
 static void new_id(char *out)
 {
-    static atomic_ulong counter;
-    static unsigned long seed;
-    if (!seed) seed = (unsigned long)time(NULL) * 2654435761u ^ (unsigned long)getpid() << 32;
-    unsigned long long z = seed + atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull;
+    static atomic_ullong counter;
+    unsigned long long z = id_seed + atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
-    snprintf(out, 17, "%016llx", z);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, z >>= 4) out[i] = hex[z & 15];
+    out[16] = 0;
 }
 
 /* ---- CORS ----------------------------------------------------------------- */
@@ -352,6 +354,7 @@ int http_start(server *s)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     s->started = http_now();
+    id_seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32;
     s->mhd = MHD_start_daemon(
         flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
         NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,

@@ -66,7 +66,16 @@ static void timestamp(char *buf, size_t cap)
         strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
         cached_sec = tv.tv_sec;
     }
-    snprintf(buf, cap, "%s.%03dZ", cached, (int)(tv.tv_usec / 1000));
+    int ms = (int)(tv.tv_usec / 1000);
+    size_t n = strlen(cached);
+    if (cap < n + 6) return;
+    memcpy(buf, cached, n);
+    buf[n] = '.';
+    buf[n + 1] = (char)('0' + ms / 100);
+    buf[n + 2] = (char)('0' + ms / 10 % 10);
+    buf[n + 3] = (char)('0' + ms % 10);
+    buf[n + 4] = 'Z';
+    buf[n + 5] = 0;
 }
 
 /* A log line built by hand in a fixed buffer (silently truncated at its
