@@ -1,0 +1,20 @@
+# mk/lib.mk - libactiv's own targets (included by the top Makefile).
+#
+#   make lib-unit        build and run only the libactiv unit tests (test_lib*)
+#   make docs            regenerate docs/activations.md from the registry
+#   make accuracy-table  rerun the accuracy test, writing docs/measured-accuracy.tsv
+#   make bench-lib       ns/element of every activation on 1e6 elements
+
+LIBTEST_COMMON := $(BUILD)/tests/common/refexpr.o $(BUILD)/tests/common/actgrid.o
+LIBTEST_LIBS = $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lm
+LIB_UNIT_BIN := $(filter $(BUILD)/tests/unit/test_lib%,$(UNIT_BIN))
+
+# The libactiv tests link only the library and their own helpers, not the
+# daemon or the HTTP helpers (the shorter stem makes this rule win).
+$(BUILD)/tests/unit/test_lib%: $(BUILD)/tests/unit/test_lib%.o $(LIBTEST_COMMON) $(STATIC_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBTEST_LIBS)
+
+.PHONY: lib-unit
+lib-unit: $(LIB_UNIT_BIN)
+	@status=0; for t in $^; do echo "== $$t"; $$t || status=1; done; exit $$status
+.SECONDARY: $(LIBTEST_COMMON)

@@ -1,0 +1,383 @@
+/*
+ * test_lib_accuracy.c - every registry row against its own formula strings,
+ * evaluated exactly in MPFR (tests/common/refexpr.c).
+ *
+ * Table-driven: a new row is tested without new code. For every elementwise
+ * entry, for the default parameters and generated parameter sets, over a
+ * grid of log-spaced magnitudes (subnormal to DBL_MAX, both signs), dense
+ * linear grids, special points, each kink and each root of f', it asserts
+ *   - values within the row's ULP bound, derivatives within theirs (float64),
+ *     and 1 ULP of the correctly rounded float for float32;
+ *   - no NaN for a finite input, no 0 where the exact result is normal;
+ *   - outputs inside the row's range (closed, up to rounding);
+ *   - f'(kink) equals the kink's `grad` expression exactly;
+ *   - IEEE behaviour at NaN and +-Inf (the limit, via x = +-2^1100).
+ * It prints the largest error found per function; with ACTIV_MEASURED_OUT set
+ * it also writes them as TSV (docs/measured-accuracy.tsv, read by gendoc).
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activ.h"
+#include "actgrid.h"
+#include "refexpr.h"
+
+enum { V64, D64, V32, D32, NKIND };
+static const char *const kind_name[NKIND] = {"value f64", "deriv f64", "value f32", "deriv f32"};
+
+typedef struct fn_stats {
+    double max[NKIND]; /* largest error in ULPs */
+    double at[NKIND];  /* where */
+    size_t points;
+} fn_stats;
+
+static fn_stats stats[64];
+
+/* Failures of one function, collected so one run shows them all. */
+typedef struct report {
+    char buf[4096];
+    size_t len;
+    int count;
+} report;
+
+static void note(report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(report *r, const char *fmt, ...)
+{
+    r->count++;
+    if (r->count > 12 || r->len >= sizeof r->buf - 1) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(r->buf + r->len, sizeof r->buf - r->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        r->len += (size_t)n < sizeof r->buf - r->len ? (size_t)n : sizeof r->buf - r->len - 1;
+}
+
+/* Everything about one (function, parameter set) under test. */
+typedef struct subject {
+    const activ_fn *fn;
+    activ_params p;
+    rx_env env;
+    rx_expr *formula, *deriv;
+    rx_value lo, hi; /* range ends */
+    int has_range;
+    double bound[2];
+    fn_stats *st;
+    report *rep;
+} subject;
+
+static void describe_params(const subject *s, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < activ_param_count(s->fn) && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, " %s=%.17g", activ_param_at(s->fn, i)->name,
+                                s->p.v[i]);
+}
+
+static void track(subject *s, int kind, double err, double x)
+{
+    if (err > s->st->max[kind] || (isnan(err) && !isnan(s->st->max[kind]))) {
+        s->st->max[kind] = err;
+        s->st->at[kind] = x;
+    }
+}
+
+/* ---- per-point checks ----------------------------------------------------------- */
+
+static void check_value(subject *s, int kind, double x, const rx_value *ref, double got)
+{
+    int f32 = kind >= V32;
+    double bound = f32 ? 1.0 : s->bound[kind == D64];
+    double err = f32 ? rx_ulp_error_f(ref, (float)got) : rx_ulp_error(ref, got);
+    double exact = f32 ? (double)ref->f : ref->d;
+    char ps[128];
+    track(s, kind, err, x);
+    if (err > bound || isnan(err)) {
+        describe_params(s, ps, sizeof ps);
+        note(s->rep, "%s%s x=%a: got %a, exact %.17g (%.3g ULP > %g)\n", kind_name[kind], ps, x,
+             got, exact, err, bound);
+    }
+    double normal = f32 ? FLT_MIN : DBL_MIN;
+    if (got == 0 && fabs(exact) >= normal) {
+        describe_params(s, ps, sizeof ps);
+        note(s->rep, "%s%s x=%a: flushed to 0, exact %.17g\n", kind_name[kind], ps, x, exact);
+    }
+}
+
+/* Outputs must lie in the row's range, closed, up to the rounding of its ends. */
+static void check_range(subject *s, double x, double y, int f32)
+{
+    if (!s->has_range || isnan(y)) return;
+    double lo = f32 ? (double)s->lo.f : s->lo.d, hi = f32 ? (double)s->hi.f : s->hi.d;
+    double lres = f32 ? s->lo.f_res : s->lo.d_res, hres = f32 ? s->hi.f_res : s->hi.d_res;
+    if (lres < 0) lo = f32 ? nextafterf((float)lo, -INFINITY) : nextafter(lo, -INFINITY);
+    if (hres > 0) hi = f32 ? nextafterf((float)hi, INFINITY) : nextafter(hi, INFINITY);
+    if (y < lo || y > hi)
+        note(s->rep, "range%s x=%a: %a outside %s\n", f32 ? " f32" : "", x, y,
+             activ_text_of(s->fn, ACTIV_TEXT_RANGE));
+}
+
+/* ---- evaluation over a grid -------------------------------------------------------- */
+
+typedef struct refs {
+    rx_value *v, *d;
+} refs;
+
+static void reference(subject *s, const ag_list *xs, refs *r)
+{
+    r->v = malloc(xs->n * sizeof *r->v);
+    r->d = malloc(xs->n * sizeof *r->d);
+    for (size_t i = 0; i < xs->n; i++) {
+        rx_eval(s->formula, &s->env, xs->v[i], &r->v[i]);
+        rx_eval(s->deriv, &s->env, xs->v[i], &r->d[i]);
+    }
+}
+
+static void free_refs(refs *r)
+{
+    free(r->v);
+    free(r->d);
+}
+
+static int ref_ok(subject *s, double x, const rx_value *v)
+{
+    if (v->status == RX_OK) return 1;
+    note(s->rep, "reference failed at x=%a: status %d %s\n", x, v->status, v->err);
+    return 0;
+}
+
+static void run_f64(subject *s, const ag_list *xs, const refs *r)
+{
+    size_t n = xs->n, bad;
+    double *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
+    activ_status st = activ_eval(&s->p, xs->v, y, n, 0, &bad);
+    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_eval: %s", activ_strerror(st));
+    st = activ_grad(&s->p, xs->v, NULL, g, n, 0, &bad);
+    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_grad: %s", activ_strerror(st));
+    for (size_t i = 0; i < n; i++) {
+        double x = xs->v[i];
+        if (!ref_ok(s, x, &r->v[i]) || !ref_ok(s, x, &r->d[i])) continue;
+        if (isnan(y[i]) || isnan(g[i])) note(s->rep, "NaN for finite x=%a\n", x);
+        check_value(s, V64, x, &r->v[i], y[i]);
+        check_value(s, D64, x, &r->d[i], g[i]);
+        check_range(s, x, y[i], 0);
+    }
+    free(y);
+    free(g);
+}
+
+static void run_f32(subject *s, const ag_list *xs, const refs *r)
+{
+    size_t n = xs->n, m = 0;
+    float *xf = malloc(n * sizeof *xf), *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
+    size_t *idx = malloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++)
+        if (ag_is_float(xs->v[i])) idx[m] = i, xf[m++] = (float)xs->v[i];
+    activ_status st = activ_eval_f32(&s->p, xf, y, m, 0, NULL);
+    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_eval_f32: %s", activ_strerror(st));
+    st = activ_grad_f32(&s->p, xf, NULL, g, m, 0, NULL);
+    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_grad_f32: %s", activ_strerror(st));
+    for (size_t j = 0; j < m; j++) {
+        size_t i = idx[j];
+        if (r->v[i].status != RX_OK || r->d[i].status != RX_OK) continue;
+        if (isnan(y[j]) || isnan(g[j])) note(s->rep, "f32 NaN for finite x=%a\n", xs->v[i]);
+        check_value(s, V32, xs->v[i], &r->v[i], y[j]);
+        check_value(s, D32, xs->v[i], &r->d[i], g[j]);
+        check_range(s, xs->v[i], y[j], 1);
+    }
+    free(xf), free(y), free(g), free(idx);
+}
+
+/* The grid plus the doubles around each sign change of f and f'. */
+static void full_grid(subject *s, double scale, ag_list *xs, refs *r)
+{
+    ag_grid(&s->p, scale, xs);
+    reference(s, xs, r);
+    double *vd = malloc(xs->n * sizeof *vd), *dd = malloc(xs->n * sizeof *dd);
+    for (size_t i = 0; i < xs->n; i++) vd[i] = r->v[i].d, dd[i] = r->d[i].d;
+    ag_list more = {0};
+    ag_add_roots(s->deriv, &s->env, xs, dd, &more);
+    ag_add_roots(s->formula, &s->env, xs, vd, &more);
+    free(vd), free(dd);
+    if (more.n == 0) return ag_free(&more);
+    for (size_t i = 0; i < xs->n; i++) ag_push(&more, xs->v[i]);
+    ag_unique(&more);
+    free_refs(r);
+    ag_free(xs);
+    *xs = more;
+    reference(s, xs, r);
+}
+
+/* ---- kinks, NaN and infinities ---------------------------------------------------- */
+
+static double grad_at(const activ_params *p, double x)
+{
+    double g = NAN;
+    activ_grad(p, &x, NULL, &g, 1, 0, NULL);
+    return g;
+}
+
+static float grad_at_f(const activ_params *p, float x)
+{
+    float g = NAN;
+    activ_grad_f32(p, &x, NULL, &g, 1, 0, NULL);
+    return g;
+}
+
+static void check_kinks(subject *s)
+{
+    for (size_t k = 0; k < activ_kink_count(s->fn); k++) {
+        const activ_kink *kk = activ_kink_at(s->fn, k);
+        char err[128];
+        rx_expr *at = rx_parse(kk->at, err, sizeof err), *gr = rx_parse(kk->grad, err, sizeof err);
+        ck_assert_msg(at && gr, "%s: kink does not parse: %s", activ_name(s->fn), err);
+        rx_value a, g, d;
+        rx_eval(at, &s->env, 0, &a);
+        rx_eval(gr, &s->env, 0, &g);
+        if (a.status == RX_OK && a.d_res == 0 && g.status == RX_OK) {
+            double got = grad_at(&s->p, a.d);
+            if (got != g.d)
+                note(s->rep, "kink %s: f'(%a) = %a, convention %a\n", kk->note, a.d, got, g.d);
+            rx_eval(s->deriv, &s->env, a.d, &d); /* the formula must agree with the table */
+            if (d.status != RX_OK || d.d != g.d)
+                note(s->rep, "kink %s: derivative formula gives %a at %a, table %a\n", kk->note,
+                     d.d, a.d, g.d);
+            if (ag_is_float(a.d) && grad_at_f(&s->p, (float)a.d) != g.f)
+                note(s->rep, "kink %s: f32 f'(%a) = %a, convention %a\n", kk->note, a.d,
+                     (double)grad_at_f(&s->p, (float)a.d), (double)g.f);
+        }
+        rx_free(at);
+        rx_free(gr);
+    }
+}
+
+static void check_special_inputs(subject *s)
+{
+    double x[3] = {NAN, INFINITY, -INFINITY}, y[3], g[3];
+    float xf[3] = {NAN, INFINITY, -INFINITY}, yf[3], gf[3];
+    activ_eval(&s->p, x, y, 3, 0, NULL);
+    activ_grad(&s->p, x, NULL, g, 3, 0, NULL);
+    activ_eval_f32(&s->p, xf, yf, 3, 0, NULL);
+    activ_grad_f32(&s->p, xf, NULL, gf, 3, 0, NULL);
+    if (!isnan(y[0]) || !isnan(g[0]) || !isnan(yf[0]) || !isnan(gf[0]))
+        note(s->rep, "NaN input: f=%a f'=%a (f32 %a %a)\n", y[0], g[0], (double)yf[0],
+             (double)gf[0]);
+    mpfr_t big;
+    mpfr_init2(big, 53);
+    for (int i = 1; i < 3; i++) {
+        rx_value v, d; /* the limit: the exact value at +-2^1100 rounds to it */
+        mpfr_set_si_2exp(big, x[i] > 0 ? 1 : -1, 1100, MPFR_RNDN);
+        rx_eval_mpfr(s->formula, &s->env, big, &v);
+        rx_eval_mpfr(s->deriv, &s->env, big, &d);
+        if (v.status != RX_OK || d.status != RX_OK) {
+            note(s->rep, "reference failed at %g\n", x[i]);
+            continue;
+        }
+        if (y[i] != v.d || g[i] != d.d || yf[i] != v.f || gf[i] != d.f)
+            note(s->rep, "x=%g: f=%a f'=%a (f32 %a %a), limits %a %a\n", x[i], y[i], g[i],
+                 (double)yf[i], (double)gf[i], v.d, d.d);
+    }
+    mpfr_clear(big);
+}
+
+/* ---- one registry row ------------------------------------------------------------- */
+
+static void subject_init(subject *s, const activ_params *p, fn_stats *st, report *rep)
+{
+    char err[128];
+    memset(s, 0, sizeof *s);
+    s->fn = p->fn;
+    s->p = *p;
+    rx_env_init(&s->env, p);
+    s->formula = rx_parse(activ_text_of(p->fn, ACTIV_TEXT_FORMULA), err, sizeof err);
+    ck_assert_msg(s->formula, "%s: formula does not parse: %s", activ_name(p->fn), err);
+    s->deriv = rx_parse(activ_text_of(p->fn, ACTIV_TEXT_DERIVATIVE), err, sizeof err);
+    ck_assert_msg(s->deriv, "%s: derivative does not parse: %s", activ_name(p->fn), err);
+    s->has_range = ag_range(activ_text_of(p->fn, ACTIV_TEXT_RANGE), &s->env, &s->lo, &s->hi) == 0;
+    ck_assert_msg(s->has_range, "%s: range does not parse", activ_name(p->fn));
+    s->bound[0] = activ_ulp_bound(p->fn, 0);
+    s->bound[1] = activ_ulp_bound(p->fn, 1);
+    s->st = st;
+    s->rep = rep;
+}
+
+START_TEST(elementwise_row)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    if (activ_kind_of(f) != ACTIV_ELEMENTWISE) return;
+    activ_params sets[4];
+    size_t nsets = ag_param_sets(f, sets, 4);
+    ck_assert_msg(nsets > 0, "%s: no valid parameter set", activ_name(f));
+    report rep = {{0}, 0, 0};
+    for (size_t k = 0; k < nsets; k++) {
+        subject s;
+        subject_init(&s, &sets[k], &stats[_i], &rep);
+        ag_list xs = {0};
+        refs r;
+        full_grid(&s, k == 0 ? 1.0 : 0.3, &xs, &r);
+        run_f64(&s, &xs, &r);
+        run_f32(&s, &xs, &r);
+        check_kinks(&s);
+        check_special_inputs(&s);
+        stats[_i].points += xs.n;
+        free_refs(&r);
+        ag_free(&xs);
+        rx_free(s.formula);
+        rx_free(s.deriv);
+    }
+    ck_assert_msg(rep.count == 0, "%s: %d failures, first ones:\n%s", activ_name(f), rep.count,
+                  rep.buf);
+}
+END_TEST
+
+/* ---- the measured table -------------------------------------------------------------- */
+
+static void print_table(FILE *out, int tsv)
+{
+    if (!tsv)
+        fprintf(out, "%-12s %9s %9s %9s %9s  (max ULP; bounds f64 value/deriv)\n", "function",
+                kind_name[V64], kind_name[D64], kind_name[V32], kind_name[D32]);
+    for (size_t i = 0; i < activ_count(); i++) {
+        const activ_fn *f = activ_at(i);
+        if (activ_kind_of(f) != ACTIV_ELEMENTWISE || stats[i].points == 0) continue;
+        const double *m = stats[i].max;
+        if (tsv)
+            fprintf(out, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", activ_name(f), m[0], m[1], m[2], m[3],
+                    stats[i].points);
+        else
+            fprintf(out, "%-12s %9.3f %9.3f %9.3f %9.3f  (%g/%g, %zu points)\n", activ_name(f),
+                    m[0], m[1], m[2], m[3], activ_ulp_bound(f, 0), activ_ulp_bound(f, 1),
+                    stats[i].points);
+    }
+}
+
+int main(void)
+{
+    rx_init();
+    Suite *s = suite_create("libactiv accuracy");
+    TCase *tc = tcase_create("rows");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, elementwise_row, 0, (int)activ_count());
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK); /* keep the statistics in this process */
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    print_table(stdout, 0);
+    const char *path = getenv("ACTIV_MEASURED_OUT");
+    if (path) {
+        FILE *f = fopen(path, "w");
+        if (!f) return perror(path), 1;
+        fprintf(f, "# function\tvalue_f64\tderiv_f64\tvalue_f32\tderiv_f32\tpoints\n");
+        print_table(f, 1);
+        fclose(f);
+    }
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
