@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "numtext.h"
+#include "par.h"
 #include "request.h"
 
 #define MAX_QUERY_ARGS 64
@@ -60,49 +61,94 @@ static size_t bracket_pairs(const js_numarray *s)
     return total;
 }
 
-/* Write dims[d..] of v starting at element *i; space is reserved. */
-static char *put_dim(char *p, const void *v, int f32, const js_numarray *s, unsigned d, size_t *i)
+/* A tensor with no elements ([[], []]): only brackets. */
+static char *put_empty(char *p, const js_numarray *s, unsigned d)
 {
-    size_t len = s->dims[d];
     *p++ = '[';
-    if (d + 1 == s->ndim) {
-        if (f32) {
-            const float *f = (const float *)v + *i;
-            for (size_t k = 0; k < len; k++) {
-                p += numtext_f32(f[k], p);
-                *p++ = ',';
-            }
-        } else {
-            const double *x = (const double *)v + *i;
-            for (size_t k = 0; k < len; k++) {
-                p += numtext_f64(x[k], p);
-                *p++ = ',';
-            }
-        }
-        *i += len;
-    } else {
-        for (size_t k = 0; k < len; k++) {
-            p = put_dim(p, v, f32, s, d + 1, i);
-            *p++ = ',';
-        }
+    for (size_t k = 0; d + 1 < s->ndim && k < s->dims[d]; k++) {
+        p = put_empty(p, s, d + 1);
+        *p++ = ',';
     }
-    if (len) p--; /* the last comma */
+    if (d + 1 < s->ndim && s->dims[d]) p--;
     *p++ = ']';
     return p;
 }
 
+/* Room put_elems may need for elements [a, b): each number, a separator and,
+ * where rows meet, up to 2*ndim brackets. Reserved, not touched: pages never
+ * written cost no memory. */
+static size_t elems_room(const js_numarray *s, size_t a, size_t b)
+{
+    return (b - a) * (NUMTEXT_MAX + 1 + 2 * (size_t)s->ndim) + 2 * (size_t)s->ndim + 2;
+}
+
+/* Elements [a, b) of a tensor with n > 0 elements, each preceded by what
+ * separates it from the one before: ',' inside a row, and where rows meet as
+ * many ']' ',' '[' as dimensions end there. The first element opens ndim
+ * brackets, the last closes them, so parts printed separately concatenate
+ * into the whole tensor. Space is reserved by the caller. */
+static char *put_elems(char *p, const void *v, int f32, const js_numarray *s, size_t a, size_t b)
+{
+    unsigned nd = s->ndim;
+    size_t row = s->dims[nd - 1], col = a % row, stride[JS_MAX_DIMS];
+    stride[nd - 1] = 1; /* elements per index of dimension d */
+    for (unsigned d = nd - 1; d-- > 0;) stride[d] = stride[d + 1] * s->dims[d + 1];
+    for (size_t i = a; i < b; i++) {
+        if (i == 0) {
+            memset(p, '[', nd);
+            p += nd;
+        } else if (col == 0) {
+            unsigned m = 1;
+            while (m + 1 < nd && i % stride[nd - 2 - m] == 0) m++;
+            memset(p, ']', m);
+            p[m] = ',';
+            memset(p + m + 1, '[', m);
+            p += 2 * m + 1;
+        } else {
+            *p++ = ',';
+        }
+        p += f32 ? numtext_f32(((const float *)v)[i], p) : numtext_f64(((const double *)v)[i], p);
+        if (++col == row) col = 0;
+    }
+    if (b == s->n) {
+        memset(p, ']', nd);
+        p += nd;
+    }
+    return p;
+}
+
+/* The whole tensor into b (one part). */
 static void put_tensor(obuf *b, const void *v, int f32, const js_numarray *s)
 {
-    size_t need = s->n * (NUMTEXT_MAX + 1) + bracket_pairs(s) * 3 + NUMTEXT_MAX;
-    if (ob_reserve(b, need) != 0) return;
+    size_t room = s->n ? elems_room(s, 0, s->n) : bracket_pairs(s) * 3 + NUMTEXT_MAX;
+    if (ob_reserve(b, room) != 0) return;
     char *p = b->p + b->len;
-    if (s->ndim == 0) {
+    if (s->ndim == 0)
         p += f32 ? numtext_f32(*(const float *)v, p) : numtext_f64(*(const double *)v, p);
-    } else {
-        size_t i = 0;
-        p = put_dim(p, v, f32, s, 0, &i);
-    }
+    else if (s->n == 0)
+        p = put_empty(p, s, 0);
+    else
+        p = put_elems(p, v, f32, s, 0, s->n);
     b->len = (size_t)(p - b->p);
+}
+
+/* The tensor in `parts` slices printed on as many threads, into out[k]. */
+typedef struct fmt_job {
+    const void *v;
+    int f32;
+    const js_numarray *s;
+    obuf *out;
+    unsigned parts;
+} fmt_job;
+
+static void format_part(void *ctx, unsigned k)
+{
+    fmt_job *j = ctx;
+    size_t a, b;
+    par_slice(j->s->n, 1, j->parts, k, &a, &b);
+    obuf *o = &j->out[k];
+    if (ob_reserve(o, elems_room(j->s, a, b)) != 0) return;
+    o->len = (size_t)(put_elems(o->p, j->v, j->f32, j->s, a, b) - o->p);
 }
 
 static void put_params(obuf *b, const eval_req *e)
@@ -131,72 +177,163 @@ static size_t row_of(const js_numarray *x)
     return x->ndim ? x->dims[x->ndim - 1] : 1;
 }
 
-/* float64: y in place over x unless x must be echoed (range). */
-static int compute_f64(eval_req *e, double **y)
+/* y = f(x) or f'(x) (times go) over e's shape, in parts on several threads
+ * for big arrays; parts are whole rows, so softmax rows are never split.
+ * The arrays are float or double as e->f32 says. */
+typedef struct calc {
+    const eval_req *e;
+    const void *x, *go;
+    void *y;
+    size_t row;
+    unsigned parts;
+} calc;
+
+static void calc_part(void *ctx, unsigned k)
 {
-    size_t n = e->x.n;
-    *y = e->x.v;
-    if (e->from_range && !(*y = malloc((n ? n : 1) * sizeof(double)))) return -1;
-    const double *go = e->has_gout ? e->gout.v : NULL;
-    if (e->grad)
-        activ_grad(&e->params, e->x.v, go, *y, n, row_of(&e->x), NULL);
+    const calc *c = ctx;
+    const eval_req *e = c->e;
+    size_t a, b, w = e->f32 ? sizeof(float) : sizeof(double);
+    par_slice(e->x.n, c->row, c->parts, k, &a, &b);
+    const void *x = (const char *)c->x + a * w, *go = c->go ? (const char *)c->go + a * w : NULL;
+    void *y = (char *)c->y + a * w;
+    if (e->f32 && e->grad)
+        activ_grad_f32(&e->params, x, go, y, b - a, c->row, NULL);
+    else if (e->f32)
+        activ_eval_f32(&e->params, x, y, b - a, c->row, NULL);
+    else if (e->grad)
+        activ_grad(&e->params, x, go, y, b - a, c->row, NULL);
     else
-        activ_eval(&e->params, e->x.v, *y, n, row_of(&e->x), NULL);
+        activ_eval(&e->params, x, y, b - a, c->row, NULL);
+}
+
+static void calculate(const eval_req *e, const void *x, const void *go, void *y, unsigned threads)
+{
+    calc c = {e, x, go, y, row_of(&e->x), par_parts(e->x.n, threads)};
+    par_run(calc_part, &c, c.parts);
+}
+
+/* The values to answer with: vals[0] is x (echoed for ranges), vals[1] the
+ * result, both float or double as e->f32 says. float64 results overwrite x
+ * unless x is echoed. */
+typedef struct result {
+    const void *vals[2];
+    void *owned[3];
+} result;
+
+static int compute(eval_req *e, unsigned threads, result *res)
+{
+    size_t n = e->x.n, cap = n ? n : 1;
+    memset(res, 0, sizeof *res);
+    if (!e->f32) {
+        double *y = e->x.v;
+        if (e->from_range && !(y = res->owned[0] = malloc(cap * sizeof(double)))) return -1;
+        calculate(e, e->x.v, e->has_gout ? e->gout.v : NULL, y, threads);
+        res->vals[0] = e->x.v;
+        res->vals[1] = y;
+        return 0;
+    }
+    /* float32: x and grad_output rounded to float once, computed in double
+     * by the library, rounded once more */
+    float *xf = res->owned[0] = malloc(cap * sizeof(float));
+    float *yf = res->owned[1] = malloc(cap * sizeof(float));
+    float *gf = e->has_gout ? res->owned[2] = malloc(cap * sizeof(float)) : NULL;
+    if (!xf || !yf || (e->has_gout && !gf)) return -1;
+    for (size_t i = 0; i < n; i++) xf[i] = (float)e->x.v[i];
+    for (size_t i = 0; gf && i < n; i++) gf[i] = (float)e->gout.v[i];
+    calculate(e, xf, gf, yf, threads);
+    res->vals[0] = xf;
+    res->vals[1] = yf;
     return 0;
 }
 
-/* float32: x and grad_output rounded to float once, computed in double by
- * the library, rounded once more. xf keeps x (range echo), yf the result. */
-static int compute_f32(eval_req *e, float **xf, float **yf)
+static void result_free(result *res)
 {
-    size_t n = e->x.n, cap = n ? n : 1;
-    float *gf = NULL;
-    *xf = malloc(cap * sizeof(float));
-    *yf = malloc(cap * sizeof(float));
-    if (e->has_gout) gf = malloc(cap * sizeof(float));
-    if (!*xf || !*yf || (e->has_gout && !gf)) {
-        free(gf);
-        return -1;
+    for (int i = 0; i < 3; i++) free(res->owned[i]);
+}
+
+/* ---- answering ------------------------------------------------------------------ */
+
+static void put_head(obuf *b, const eval_req *e)
+{
+    ob_puts(b, "{\"activation\":");
+    ob_json_str(b, activ_name(e->fn), strlen(activ_name(e->fn)));
+    ob_puts(b, ",\"params\":");
+    put_params(b, e);
+    ob_puts(b, e->f32 ? ",\"dtype\":\"float32\"" : ",\"dtype\":\"float64\"");
+}
+
+static const char *result_key(const eval_req *e)
+{
+    return e->grad ? ",\"grad\":" : ",\"y\":";
+}
+
+/* Small answers: one buffer. */
+static enum MHD_Result answer_one(req *r, const eval_req *e, const result *res)
+{
+    obuf b = {0};
+    put_head(&b, e);
+    if (e->from_range) {
+        ob_puts(&b, ",\"x\":");
+        put_tensor(&b, res->vals[0], e->f32, &e->x);
     }
-    for (size_t i = 0; i < n; i++) (*xf)[i] = (float)e->x.v[i];
-    for (size_t i = 0; gf && i < n; i++) gf[i] = (float)e->gout.v[i];
-    if (e->grad)
-        activ_grad_f32(&e->params, *xf, gf, *yf, n, row_of(&e->x), NULL);
-    else
-        activ_eval_f32(&e->params, *xf, *yf, n, row_of(&e->x), NULL);
-    free(gf);
-    return 0;
+    ob_puts(&b, result_key(e));
+    put_tensor(&b, res->vals[1], e->f32, &e->x);
+    ob_puts(&b, "}\n");
+    return http_send_json(r, 200, &b);
+}
+
+/* Big answers: head, the tensors printed in parts on several threads, tail,
+ * sent as one gathered response without copying the parts together. */
+typedef struct pieces {
+    unsigned n;
+    obuf b[2 * PAR_MAX_PARTS + 3];
+} pieces;
+
+static void pieces_free(void *cls)
+{
+    pieces *p = cls;
+    for (unsigned i = 0; i < p->n; i++) ob_free(&p->b[i]);
+    free(p);
+}
+
+static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res, unsigned parts)
+{
+    pieces *pc = calloc(1, sizeof *pc);
+    if (!pc) return problem_reply(r, P_INTERNAL, "out of memory");
+    put_head(&pc->b[pc->n++], e);
+    for (int t = e->from_range ? 0 : 1; t < 2; t++) {
+        ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
+        fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts};
+        par_run(format_part, &j, parts);
+        pc->n += parts;
+        pc->n++; /* the piece after: between x and y, or the tail */
+    }
+    ob_puts(&pc->b[pc->n - 1], "}\n");
+    struct MHD_IoVec iov[2 * PAR_MAX_PARTS + 3];
+    for (unsigned i = 0; i < pc->n; i++) {
+        if (pc->b[i].oom || !pc->b[i].p) {
+            pieces_free(pc);
+            return problem_reply(r, P_INTERNAL, "out of memory printing %zu numbers", e->x.n);
+        }
+        iov[i].iov_base = pc->b[i].p;
+        iov[i].iov_len = pc->b[i].len;
+    }
+    return http_send_iov(r, 200, "application/json", iov, pc->n, pieces_free, pc);
 }
 
 static enum MHD_Result answer(req *r, eval_req *e)
 {
-    obuf b = {0};
-    double *y = NULL;
-    float *xf = NULL, *yf = NULL;
-    int rc = e->f32 ? compute_f32(e, &xf, &yf) : compute_f64(e, &y);
+    result res;
     enum MHD_Result ret;
-    if (rc != 0) {
+    unsigned threads = r->srv->cfg.threads;
+    if (compute(e, threads, &res) != 0) {
         ret = problem_reply(r, P_INTERNAL, "out of memory for %zu elements", e->x.n);
-        goto out;
+    } else {
+        r->elements = e->x.n;
+        unsigned parts = e->x.ndim ? par_parts(e->x.n, threads) : 1;
+        ret = parts > 1 ? answer_parts(r, e, &res, parts) : answer_one(r, e, &res);
     }
-    r->elements = e->x.n;
-    ob_puts(&b, "{\"activation\":");
-    ob_json_str(&b, activ_name(e->fn), strlen(activ_name(e->fn)));
-    ob_puts(&b, ",\"params\":");
-    put_params(&b, e);
-    ob_puts(&b, e->f32 ? ",\"dtype\":\"float32\"" : ",\"dtype\":\"float64\"");
-    if (e->from_range) {
-        ob_puts(&b, ",\"x\":");
-        put_tensor(&b, e->f32 ? (const void *)xf : e->x.v, e->f32, &e->x);
-    }
-    ob_puts(&b, e->grad ? ",\"grad\":" : ",\"y\":");
-    put_tensor(&b, e->f32 ? (const void *)yf : y, e->f32, &e->x);
-    ob_puts(&b, "}\n");
-    ret = http_send_json(r, 200, &b);
-out:
-    if (y != e->x.v) free(y);
-    free(xf);
-    free(yf);
+    result_free(&res);
     return ret;
 }
 
@@ -222,20 +359,10 @@ static void swap_bytes(char *p, size_t n, size_t width)
  * whose buffer MHD then frees. */
 static enum MHD_Result answer_binary(req *r, eval_req *e)
 {
-    size_t n = e->x.n, w = e->f32 ? 4 : 8, row = row_of(&e->x);
+    size_t n = e->x.n, w = e->f32 ? 4 : 8;
     char *x = r->body, *go = e->has_gout ? r->body + n * w : NULL;
     if (!host_is_le()) swap_bytes(r->body, n * (go ? 2 : 1), w);
-    if (e->f32) {
-        if (e->grad)
-            activ_grad_f32(&e->params, (float *)x, (float *)go, (float *)x, n, row, NULL);
-        else
-            activ_eval_f32(&e->params, (float *)x, (float *)x, n, row, NULL);
-    } else {
-        if (e->grad)
-            activ_grad(&e->params, (double *)x, (double *)go, (double *)x, n, row, NULL);
-        else
-            activ_eval(&e->params, (double *)x, (double *)x, n, row, NULL);
-    }
+    calculate(e, x, go, x, r->srv->cfg.threads);
     if (!host_is_le()) swap_bytes(x, n, w);
     r->elements = n;
     r->body = NULL; /* now owned by the response */

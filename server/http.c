@@ -117,15 +117,11 @@ static void add_cors(req *r, struct MHD_Response *resp)
 
 /* ---- responses ------------------------------------------------------------ */
 
-enum MHD_Result http_send(req *r, unsigned status, const char *content_type, void *body, size_t len,
-                          enum body_owner own, const char *const *extra_headers)
+/* Headers every response gets, then queue it (one response per request). */
+static enum MHD_Result queue(req *r, unsigned status, const char *content_type,
+                             struct MHD_Response *resp, size_t len,
+                             const char *const *extra_headers)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        len, body, own == BODY_FREE ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        if (own == BODY_FREE) free(body);
-        return MHD_NO;
-    }
     if (content_type) MHD_add_response_header(resp, "Content-Type", content_type);
     MHD_add_response_header(resp, "X-Request-ID", r->id);
     if (r->allow) MHD_add_response_header(resp, "Allow", r->allow);
@@ -140,6 +136,32 @@ enum MHD_Result http_send(req *r, unsigned status, const char *content_type, voi
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+enum MHD_Result http_send(req *r, unsigned status, const char *content_type, void *body, size_t len,
+                          enum body_owner own, const char *const *extra_headers)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, body, own == BODY_FREE ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        if (own == BODY_FREE) free(body);
+        return MHD_NO;
+    }
+    return queue(r, status, content_type, resp, len, extra_headers);
+}
+
+enum MHD_Result http_send_iov(req *r, unsigned status, const char *content_type,
+                              const struct MHD_IoVec *iov, unsigned n, void (*free_cb)(void *),
+                              void *cls)
+{
+    size_t len = 0;
+    for (unsigned i = 0; i < n; i++) len += iov[i].iov_len;
+    struct MHD_Response *resp = MHD_create_response_from_iovec(iov, n, free_cb, cls);
+    if (!resp) {
+        free_cb(cls);
+        return MHD_NO;
+    }
+    return queue(r, status, content_type, resp, len, NULL);
 }
 
 enum MHD_Result http_send_obuf(req *r, unsigned status, const char *content_type, obuf *b)

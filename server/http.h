@@ -92,6 +92,12 @@ enum body_owner {
  * extra_headers: NULL or a NULL-terminated list of name, value pairs. */
 enum MHD_Result http_send(req *r, unsigned status, const char *content_type, void *body, size_t len,
                           enum body_owner own, const char *const *extra_headers);
+/* A response gathered from several buffers (big answers printed in parts):
+ * MHD sends them in order without copying them together, then calls
+ * free_cb(cls). */
+enum MHD_Result http_send_iov(req *r, unsigned status, const char *content_type,
+                              const struct MHD_IoVec *iov, unsigned n, void (*free_cb)(void *),
+                              void *cls);
 /* Same, taking the buffer of an obuf (500 problem if it ran out of memory). */
 enum MHD_Result http_send_obuf(req *r, unsigned status, const char *content_type, obuf *b);
 /* JSON convenience: application/json. */

@@ -16,7 +16,7 @@ static testd D;
 
 static void start(void)
 {
-    static const char *const args[] = {"--max-body", "1Mi", "--max-elements", "1000", "--log",
+    static const char *const args[] = {"--max-body", "4Mi", "--max-elements", "100000", "--log",
                                        "off",        NULL};
     if (testd_start(&D, args) != 0) {
         fprintf(stderr, "cannot start activd (ACTIVD_BIN?)\n");
@@ -34,8 +34,8 @@ static json_t *post(const char *path, const char *json, long status)
 {
     http_resp r;
     ck_assert_int_eq(http_post_json(&D, path, json, &r), 0);
-    ck_assert_msg(r.status == status, "%s %s: status %ld, want %ld: %s", path, json, r.status,
-                  status, r.body);
+    ck_assert_msg(r.status == status, "%s %.200s: status %ld, want %ld: %.500s", path, json,
+                  r.status, status, r.body);
     json_t *v = resp_json(&r);
     ck_assert_msg(v != NULL, "not JSON: %s", r.body);
     http_resp_free(&r);
@@ -245,7 +245,7 @@ START_TEST(eval_range)
     post_problem("/eval", "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"step\":0}}",
                  422, "invalid-value", "/range/step");
     post_problem("/eval",
-                 "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"step\":1e-9}}", 413,
+                 "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"step\":1e-6}}", 413,
                  "too-large", "/range/step");
     post_problem("/eval",
                  "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"num\":2.5}}", 422,
@@ -474,15 +474,17 @@ START_TEST(http_errors)
             "{\"activation\":\"relu\",\"x\":[1]}", 29, NULL, &r);
     ck_assert_int_eq(r.status, 200);
     http_resp_free(&r);
-    /* limits of this daemon: 1 MiB body, 1000 elements */
-    size_t big = 2u << 20;
+    /* limits of this daemon: 4 MiB body, 100000 elements */
+    size_t big = 5u << 20;
     char *body = malloc(big);
     memset(body, ' ', big);
     http_do(&D, "POST", "/eval", "application/json", body, big, NULL, &r);
     ck_assert_int_eq(r.status, 413);
     http_resp_free(&r);
     strcpy(body, "{\"activation\":\"relu\",\"x\":[");
-    for (int i = 0; i < 1001; i++) strcat(body, i ? ",1" : "1");
+    size_t n = strlen(body);
+    for (int i = 0; i < 100001; i++) n += (size_t)sprintf(body + n, i ? ",1" : "1");
+    body[n] = 0;
     strcat(body, "]}");
     http_post_json(&D, "/eval", body, &r);
     ck_assert_int_eq(r.status, 413);
@@ -535,6 +537,44 @@ START_TEST(request_id)
 }
 END_TEST
 
+/* Big answers are computed and printed in parts on several threads; the
+ * parts must join into the same nested text. 3 x 200 x 125 = 75000 elements,
+ * more than two parts' worth. */
+START_TEST(big_nested_parts)
+{
+    enum { A = 3, B = 200, C = 125 };
+    size_t cap = (size_t)A * B * C * 16 + 64, len = 0;
+    char *body = malloc(cap);
+    len += (size_t)sprintf(body, "{\"activation\":\"identity\",\"x\":[");
+    for (int i = 0; i < A; i++) {
+        body[len++] = '[';
+        for (int j = 0; j < B; j++) {
+            body[len++] = '[';
+            for (int k = 0; k < C; k++)
+                len += (size_t)sprintf(body + len, "%s%d.5", k ? "," : "", (i * B + j) * C + k);
+            len += (size_t)sprintf(body + len, "]%s", j + 1 < B ? "," : "");
+        }
+        len += (size_t)sprintf(body + len, "]%s", i + 1 < A ? "," : "");
+    }
+    len += (size_t)sprintf(body + len, "]}");
+    json_t *v = post("/eval", body, 200);
+    json_t *y = json_object_get(v, "y");
+    ck_assert_int_eq(json_array_size(y), A);
+    for (int i = 0; i < A; i++) {
+        json_t *yi = json_array_get(y, (size_t)i);
+        ck_assert_int_eq(json_array_size(yi), B);
+        for (int j = 0; j < B; j++) {
+            json_t *yij = json_array_get(yi, (size_t)j);
+            ck_assert_int_eq(json_array_size(yij), C);
+            for (int k = 0; k < C; k++)
+                ck_assert(num_at(yij, (size_t)k) == (i * B + j) * C + k + 0.5);
+        }
+    }
+    json_decref(v);
+    free(body);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -556,6 +596,7 @@ static Suite *api_suite(void)
     tcase_add_test(t, http_errors);
     tcase_add_test(t, small_routes);
     tcase_add_test(t, request_id);
+    tcase_add_test(t, big_nested_parts);
     suite_add_tcase(s, t);
     return s;
 }
