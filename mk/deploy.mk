@@ -10,10 +10,10 @@
 .PHONY: container-test scale-test k8s-validate
 
 container-test:
-	docker/container-test.sh
+	sh docker/container-test.sh
 
 scale-test: deps $(ACTIVD)
-	ACTIVD=$(ACTIVD) BUILD=$(BUILD) docker/scale-test.sh
+	ACTIVD=$(ACTIVD) BUILD=$(BUILD) sh docker/scale-test.sh
 
 k8s-validate:
 	cd deploy/k8s/test && npm ci --no-audit --no-fund --loglevel=error && node validate.mjs
