@@ -23,7 +23,7 @@
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
             double xi = x[i], r = k_##k(xi, p);                                                    \
-            OVF(bad, i, r, isfinite(xi));                                                                    \
+            OVF(bad, i, r, isfinite(xi));                                                          \
             y[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
@@ -33,7 +33,7 @@
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
             float xi = x[i], r = (float)k_##k(xi, p);                                              \
-            OVF(bad, i, r, isfinite(xi));                                                                    \
+            OVF(bad, i, r, isfinite(xi));                                                          \
             y[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
@@ -42,8 +42,8 @@
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
-            double xi = x[i], gi = go ? go[i] : 1.0, r = gi * d_##k(xi, p);                       \
-            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                                               \
+            double xi = x[i], gi = go ? go[i] : 1.0, r = gi * d_##k(xi, p);                        \
+            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
             g[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
@@ -54,7 +54,7 @@
         for (size_t i = 0; i < n; i++) {                                                           \
             float xi = x[i], gi = go ? go[i] : 1.0f;                                               \
             float r = (float)((double)gi * d_##k(xi, p));                                          \
-            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                                       \
+            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
             g[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
@@ -97,8 +97,8 @@ static activ_status hardtanh_check(const double *v, size_t *bad)
 }
 
 #define LIST(T, ...) ((const T[]){__VA_ARGS__}), (sizeof((const T[]){__VA_ARGS__}) / sizeof(T))
-#define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define NO_ALIASES ((const char *const[]){NULL})
+#define NAMES(...)   ((const char *const[]){__VA_ARGS__, NULL})
+#define NO_ALIASES   ((const char *const[]){NULL})
 #define REAL(name, def, lo, hi, flags, doc)                                                        \
     {                                                                                              \
         name, ACTIV_PARAM_REAL, def, lo, hi, flags, NULL, NULL, doc                                \
@@ -131,7 +131,7 @@ const struct activ_fn activ_registry[] = {
         .pytorch = "torch.tanh",
         .formula = "tanh(x)",
         .formula_tex = "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
-        .derivative = "1 - tanh(x)**2",
+        .derivative = "1/cosh(x)**2",
         .derivative_tex = "\\tanh'(x) = 1 - \\tanh^2(x) = \\frac{4e^{-2|x|}}{(1 + e^{-2|x|})^2}",
         .range = "(-1, 1)",
         .ulp_value = 1,
@@ -161,8 +161,8 @@ const struct activ_fn activ_registry[] = {
         .aliases = NO_ALIASES,
         .summary = "ReLU with a small slope for negative x, so the gradient never dies.",
         .pytorch = "torch.nn.functional.leaky_relu",
-        .params = LIST(activ_param_spec, REAL("negative_slope", 0.01, -INF, INF, 0,
-                                              "slope for x <= 0")),
+        .params =
+            LIST(activ_param_spec, REAL("negative_slope", 0.01, -INF, INF, 0, "slope for x <= 0")),
         .formula = "x if x > 0 else negative_slope*x",
         .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\text{negative\\_slope} \\cdot x & x \\le 0 "
                        "\\end{cases}",
@@ -255,18 +255,18 @@ const struct activ_fn activ_registry[] = {
         .aliases = NO_ALIASES,
         .summary = "Gaussian error linear unit: x weighted by the standard normal CDF.",
         .pytorch = "torch.nn.functional.gelu",
-        .params = LIST(activ_param_spec, {"approximate", ACTIV_PARAM_CHOICE, 0, 0, 1, 0,
-                                          gelu_choices, "\"none\"",
-                                          "\"none\" (exact, erf) or \"tanh\" (approximation)"}),
-        .formula = "x*0.5*(1 + erf(x/sqrt(2))) if approximate == 'none' else "
-                   "0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))",
+        .params = LIST(activ_param_spec,
+                       {"approximate", ACTIV_PARAM_CHOICE, 0, 0, 1, 0, gelu_choices, "\"none\"",
+                        "\"none\" (exact, erf) or \"tanh\" (approximation)"}),
+        .formula = "0.5*x*erfc(-x/sqrt(2)) if approximate == 'none' else "
+                   "x*sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))",
         .formula_tex = "x\\,\\Phi(x) = \\frac{x}{2}\\left(1 + \\mathrm{erf}\\frac{x}{\\sqrt 2}"
                        "\\right) \\;\\text{or}\\; \\frac{x}{2}\\left(1 + \\tanh\\left("
                        "\\sqrt{2/\\pi}(x + 0.044715x^3)\\right)\\right)",
-        .derivative = "0.5*(1 + erf(x/sqrt(2))) + x*exp(-x**2/2)/sqrt(2*pi) if approximate == "
-                      "'none' else 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3))) + "
-                      "0.5*x*(1 - tanh(sqrt(2/pi)*(x + 0.044715*x**3))**2)*sqrt(2/pi)*(1 + "
-                      "3*0.044715*x**2)",
+        .derivative = "0.5*erfc(-x/sqrt(2)) + x*exp(-x**2/2)/sqrt(2*pi) if approximate == "
+                      "'none' else sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))*(1 + "
+                      "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
+                      "3*0.044715*x**2))",
         .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
         .range = "[-0.17, inf)",
         .ulp_value = 1,
@@ -295,9 +295,9 @@ const struct activ_fn activ_registry[] = {
         .aliases = NO_ALIASES,
         .summary = "x*tanh(softplus(x)), a smooth self-gated unit.",
         .pytorch = "torch.nn.functional.mish",
-        .formula = "x*tanh(log(1 + exp(x)))",
+        .formula = "x*tanh(log1p(exp(x)))",
         .formula_tex = "x \\tanh(\\ln(1 + e^{x}))",
-        .derivative = "tanh(log(1 + exp(x))) + x*sigmoid(x)*(1 - tanh(log(1 + exp(x)))**2)",
+        .derivative = "tanh(log1p(exp(x))) + x*sigmoid(x)/cosh(log1p(exp(x)))**2",
         .derivative_tex = "\\tanh(\\mathrm{sp}(x)) + x\\,\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}"
                           "(x))",
         .range = "[-0.309, inf)",
@@ -311,11 +311,10 @@ const struct activ_fn activ_registry[] = {
         .aliases = NO_ALIASES,
         .summary = "Smooth approximation of relu; the identity where beta*x > threshold.",
         .pytorch = "torch.nn.functional.softplus",
-        .params = LIST(activ_param_spec,
-                       REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
-                       REAL("threshold", 20, -INF, INF, 0,
-                            "above beta*x > threshold the identity is used")),
-        .formula = "log(1 + exp(beta*x))/beta if beta*x <= threshold else x",
+        .params = LIST(
+            activ_param_spec, REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
+            REAL("threshold", 20, -INF, INF, 0, "above beta*x > threshold the identity is used")),
+        .formula = "log1p(exp(beta*x))/beta if beta*x <= threshold else x",
         .formula_tex = "\\begin{cases} \\frac{1}{\\beta}\\ln(1 + e^{\\beta x}) & \\beta x \\le "
                        "\\text{threshold} \\\\ x & \\text{otherwise} \\end{cases}",
         .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
@@ -396,8 +395,8 @@ const struct activ_fn activ_registry[] = {
         .derivative_tex = "\\begin{cases} 0 & x \\le -3 \\\\ x/3 + 1/2 & -3 < x < 3 \\\\ 1 & x "
                           "\\ge 3 \\end{cases}",
         .range = "[-0.375, inf)",
-        .kinks = LIST(activ_kink, {"-3", "0", "hardswish'(-3) = 0"},
-                      {"3", "1", "hardswish'(3) = 1"}),
+        .kinks =
+            LIST(activ_kink, {"-3", "0", "hardswish'(-3) = 0"}, {"3", "1", "hardswish'(3) = 1"}),
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow.",
@@ -408,7 +407,7 @@ const struct activ_fn activ_registry[] = {
         .aliases = NO_ALIASES,
         .summary = "log(sigmoid(x)), the log-likelihood of the logistic.",
         .pytorch = "torch.nn.functional.logsigmoid",
-        .formula = "-log(1 + exp(-x))",
+        .formula = "min(x, 0) - log1p(exp(-abs(x)))",
         .formula_tex = "\\ln \\sigma(x) = -\\ln(1 + e^{-x})",
         .derivative = "sigmoid(-x)",
         .derivative_tex = "\\sigma(-x)",

@@ -50,21 +50,23 @@ enum rx_fn {
     F_MIN,
     F_MAX,
     F_SIGMOID,
+    F_COSH,
     F_COUNT
 };
 
 static const struct {
     const char *name;
     int nargs;
-} fn_table[F_COUNT] = {{"exp", 1},  {"log", 1}, {"log1p", 1}, {"expm1", 1},
-                       {"tanh", 1}, {"erf", 1}, {"erfc", 1},  {"sqrt", 1},
-                       {"abs", 1},  {"min", 2}, {"max", 2},   {"sigmoid", 1}};
+} fn_table[F_COUNT] = {{"exp", 1}, {"log", 1},     {"log1p", 1}, {"expm1", 1}, {"tanh", 1},
+                       {"erf", 1}, {"erfc", 1},    {"sqrt", 1},  {"abs", 1},   {"min", 2},
+                       {"max", 2}, {"sigmoid", 1}, {"cosh", 1}};
 
 struct rx_expr {
     enum rx_op op;
     char *text;    /* NUM literal, NAME, STR */
     int fn;        /* OP_CALL */
     rx_expr *a[3]; /* operands; OP_IF: then, cond, else */
+    int ratsyn;    /* built only of + - * / **, min, max, abs, if: maybe exactly rational */
 };
 
 void rx_free(rx_expr *e)
@@ -293,6 +295,28 @@ static rx_expr *parse_test(parser *p)
     return e;
 }
 
+/* Mark the subtrees that can be evaluated exactly in rationals. */
+static int mark_rational(rx_expr *e)
+{
+    int ok = 1;
+    for (int i = 0; i < 3; i++)
+        if (e->a[i] && !mark_rational(e->a[i])) ok = 0;
+    switch (e->op) {
+    case OP_NAME:
+        ok = strcmp(e->text, "pi") != 0 && strcmp(e->text, "inf") != 0;
+        break;
+    case OP_CALL:
+        ok = ok && (e->fn == F_MIN || e->fn == F_MAX || e->fn == F_ABS);
+        break;
+    case OP_STR:
+        ok = 0;
+        break;
+    default:
+        break;
+    }
+    return e->ratsyn = ok;
+}
+
 rx_expr *rx_parse(const char *src, char *err, size_t errlen)
 {
     parser p = {src, err, errlen, 0};
@@ -304,6 +328,7 @@ rx_expr *rx_parse(const char *src, char *err, size_t errlen)
         rx_free(e);
         return NULL;
     }
+    mark_rational(e);
     return e;
 }
 
@@ -495,11 +520,51 @@ static int rat_name(const rx_expr *e, const ctx *c, mpq_t out)
     }
 }
 
+static int rat_compare(const rx_expr *e, const ctx *c, int *truth);
+
+static int rat_call(const rx_expr *e, const ctx *c, mpq_t out)
+{
+    if (!rat(e->a[0], c, out)) return 0;
+    if (e->fn == F_ABS) return mpq_abs(out, out), 1;
+    mpq_t b;
+    mpq_init(b);
+    int ok = rat(e->a[1], c, b);
+    if (ok && (e->fn == F_MIN ? mpq_cmp(b, out) < 0 : mpq_cmp(b, out) > 0)) mpq_set(out, b);
+    mpq_clear(b);
+    return ok;
+}
+
+/* A condition decided exactly: comparisons of rationals, and/or/not. */
+static int rat_truth(const rx_expr *e, const ctx *c, int *truth)
+{
+    int a, b;
+    switch (e->op) {
+    case OP_NOT:
+        if (!rat_truth(e->a[0], c, &a)) return 0;
+        return *truth = !a, 1;
+    case OP_AND:
+    case OP_OR:
+        if (!rat_truth(e->a[0], c, &a)) return 0;
+        if ((e->op == OP_AND && !a) || (e->op == OP_OR && a)) return *truth = a, 1;
+        if (!rat_truth(e->a[1], c, &b)) return 0;
+        return *truth = b, 1;
+    default:
+        return rat_compare(e, c, truth);
+    }
+}
+
 /* 1 and the exact value in out when e is a rational expression of exact
- * numbers (no functions, no pi); 0 otherwise. */
+ * numbers (no transcendental functions, no pi); 0 otherwise. */
 static int rat(const rx_expr *e, const ctx *c, mpq_t out)
 {
+    int truth;
+    if (!e->ratsyn) return 0;
     switch (e->op) {
+    case OP_CALL:
+        return rat_call(e, c, out);
+    case OP_IF:
+        if (!rat_truth(e->a[1], c, &truth)) return 0;
+        return rat(truth ? e->a[0] : e->a[2], c, out);
     case OP_NUM:
         decimal_to_q(e->text, out);
         return 1;
@@ -519,6 +584,39 @@ static int rat(const rx_expr *e, const ctx *c, mpq_t out)
     default:
         return 0;
     }
+}
+
+static int rat_compare(const rx_expr *e, const ctx *c, int *truth)
+{
+    if (e->op < OP_LT || e->op > OP_NE) return 0;
+    mpq_t qa, qb;
+    mpq_inits(qa, qb, NULL);
+    int ok = rat(e->a[0], c, qa) && rat(e->a[1], c, qb);
+    if (ok) {
+        int cmp = mpq_cmp(qa, qb);
+        switch (e->op) {
+        case OP_LT:
+            *truth = cmp < 0;
+            break;
+        case OP_LE:
+            *truth = cmp <= 0;
+            break;
+        case OP_GT:
+            *truth = cmp > 0;
+            break;
+        case OP_GE:
+            *truth = cmp >= 0;
+            break;
+        case OP_EQ:
+            *truth = cmp == 0;
+            break;
+        default:
+            *truth = cmp != 0;
+            break;
+        }
+    }
+    mpq_clears(qa, qb, NULL);
+    return ok;
 }
 
 /* ---- interval evaluation ----------------------------------------------------- */
@@ -852,12 +950,36 @@ static int ev_call(const rx_expr *e, const ctx *c, iv *out)
     if (r != EV_OK) return r;
     if (out->kind != K_NUM) return EV_NAN;
     if (e->fn == F_ABS) return ev_abs(out), EV_OK;
+    if (e->fn == F_COSH) { /* cosh(|x|) is increasing */
+        ev_abs(out);
+        mpfr_cosh(out->lo, out->lo, MPFR_RNDD);
+        mpfr_cosh(out->hi, out->hi, MPFR_RNDU);
+        return EV_OK;
+    }
     return ev_monotone(e->fn, out);
+}
+
+/* A rational subtree is evaluated exactly and rounded outwards: exact ties
+ * such as (x + 3)/6 landing on a float midpoint then converge. */
+static int ev_rational(const rx_expr *e, const ctx *c, iv *out)
+{
+    if (!e->ratsyn || e->op == OP_NUM || e->op == OP_NAME) return 0;
+    if (e->op >= OP_LT && e->op <= OP_OR) return 0; /* conditions are not numbers */
+    mpq_t q;
+    mpq_init(q);
+    int ok = rat(e, c, q);
+    if (ok) {
+        mpfr_set_q(out->lo, q, MPFR_RNDD);
+        mpfr_set_q(out->hi, q, MPFR_RNDU);
+    }
+    mpq_clear(q);
+    return ok;
 }
 
 static int ev(const rx_expr *e, const ctx *c, iv *out)
 {
     out->kind = K_NUM;
+    if (ev_rational(e, c, out)) return EV_OK;
     switch (e->op) {
     case OP_NUM:
         mpfr_set_str(out->lo, e->text, 10, MPFR_RNDD);

@@ -22,7 +22,7 @@
  * Grammar (Python precedence): A if C else B, or, and, not, comparisons
  * (< <= > >= == !=, chained), + -, * /, unary -, ** (integer exponent),
  * numbers, names, 'strings', calls exp log log1p expm1 tanh erf erfc sqrt
- * abs min max sigmoid; names pi and inf.
+ * abs min max sigmoid cosh; names pi and inf.
  */
 #ifndef TESTS_REFEXPR_H
 #define TESTS_REFEXPR_H

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "activ.h"
 #include "actgrid.h"
@@ -34,6 +35,7 @@ typedef struct fn_stats {
     double max[NKIND]; /* largest error in ULPs */
     double at[NKIND];  /* where */
     size_t points;
+    double seconds; /* CPU time of the row's checks */
 } fn_stats;
 
 static fn_stats stats[64];
@@ -315,6 +317,7 @@ START_TEST(elementwise_row)
     size_t nsets = ag_param_sets(f, sets, 4);
     ck_assert_msg(nsets > 0, "%s: no valid parameter set", activ_name(f));
     report rep = {{0}, 0, 0};
+    clock_t t0 = clock();
     for (size_t k = 0; k < nsets; k++) {
         subject s;
         subject_init(&s, &sets[k], &stats[_i], &rep);
@@ -331,6 +334,7 @@ START_TEST(elementwise_row)
         rx_free(s.formula);
         rx_free(s.deriv);
     }
+    stats[_i].seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
     ck_assert_msg(rep.count == 0, "%s: %d failures, first ones:\n%s", activ_name(f), rep.count,
                   rep.buf);
 }
@@ -351,9 +355,9 @@ static void print_table(FILE *out, int tsv)
             fprintf(out, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", activ_name(f), m[0], m[1], m[2], m[3],
                     stats[i].points);
         else
-            fprintf(out, "%-12s %9.3f %9.3f %9.3f %9.3f  (%g/%g, %zu points)\n", activ_name(f),
-                    m[0], m[1], m[2], m[3], activ_ulp_bound(f, 0), activ_ulp_bound(f, 1),
-                    stats[i].points);
+            fprintf(out, "%-12s %9.3f %9.3f %9.3f %9.3f  (%g/%g, %zu points, %.1f s)\n",
+                    activ_name(f), m[0], m[1], m[2], m[3], activ_ulp_bound(f, 0),
+                    activ_ulp_bound(f, 1), stats[i].points, stats[i].seconds);
     }
 }
 
