@@ -7,6 +7,8 @@
  */
 #include "observe.h"
 
+#include "metrics.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +136,7 @@ static void put_path(line *l, const char *s)
 
 void observe_request(const req *r, int ok)
 {
+    metrics_observe(r, ok);
     if (log_fmt == LOG_OFF) return;
     char ts[40];
     line l = {.n = 0};

@@ -5,9 +5,13 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "eval.h"
+#include "metrics.h"
+#include "plot.h"
 #include "problem.h"
 #include "version.h"
+#include "web.h"
 
 static enum MHD_Result route_healthz(req *r)
 {
@@ -45,5 +49,12 @@ const struct route http_routes[] = {
     {"/readyz", 0, M_GET, "GET, HEAD, OPTIONS", route_readyz, "readyz"},
     {"/version", 0, M_GET, "GET, HEAD, OPTIONS", route_version, "version"},
     {"/problems/", 1, M_GET, "GET, HEAD, OPTIONS", problem_describe, "problems"},
+    {"/activations", 0, M_GET, "GET, HEAD, OPTIONS", route_activations, "activations"},
+    {"/activations/", 1, M_GET, "GET, HEAD, OPTIONS", route_activation, "activation"},
+    {"/plot", 0, M_GET, "GET, HEAD, OPTIONS", route_plot, "plot"},
+    {"/metrics", 0, M_GET, "GET, HEAD, OPTIONS", route_metrics, "metrics"},
+    {"/openapi.json", 0, M_GET, "GET, HEAD, OPTIONS", route_openapi, "openapi"},
+    {"/", 0, M_GET, "GET, HEAD, OPTIONS", route_index, "index"},
+    {"/static/", 1, M_GET, "GET, HEAD, OPTIONS", route_static, "static"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

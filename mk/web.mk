@@ -1,0 +1,30 @@
+# The service around the math: web page, OpenAPI document, their tests.
+#
+#   server/www/*        the single-page app, compiled into activd as
+#                       $(BUILD)/gen/www_assets.c (GET / and /static/<file>)
+#   docs/openapi.json   the OpenAPI 3.1 template, compiled in as
+#                       $(BUILD)/gen/openapi_doc.c (GET /openapi.json)
+
+WWW_FILES := $(sort $(wildcard server/www/*.html server/www/*.js server/www/*.css \
+                               server/www/*.svg server/www/*.png server/www/*.ico))
+GEN_DIR := $(BUILD)/gen
+SRV_LIBOBJ += $(GEN_DIR)/www_assets.o $(GEN_DIR)/openapi_doc.o
+
+# The list of page files as a prerequisite, rewritten only when it changes,
+# so removing a file also regenerates the C file.
+$(GEN_DIR)/www.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(WWW_FILES)' | cmp -s - $@ || echo '$(WWW_FILES)' > $@
+
+$(GEN_DIR)/www_assets.c: $(WWW_FILES) $(GEN_DIR)/www.list mk/embed.sh
+	sh mk/embed.sh embedded_www $(WWW_FILES) > $@.tmp && mv $@.tmp $@
+
+$(GEN_DIR)/openapi_doc.c: docs/openapi.json mk/embed.sh
+	@mkdir -p $(@D)
+	sh mk/embed.sh embedded_openapi docs/openapi.json > $@.tmp && mv $@.tmp $@
+
+$(GEN_DIR)/%.o: $(GEN_DIR)/%.c
+	$(CC) $(CPPFLAGS) -Iserver $(ALL_CFLAGS) -c $< -o $@
+
+.PHONY: FORCE
+FORCE:
