@@ -148,3 +148,18 @@ extern "C" int numtext_parse(const char *s, size_t len, double *out)
     *out = v;
     return 0;
 }
+
+extern "C" int numtext_parse_parts(std::uint64_t w, std::int64_t q, int neg, const char *s,
+                                   size_t len, double *out)
+{
+    // Eisel-Lemire on the digits jsonscan already has; power2 < 0 means the
+    // product could not decide the rounding: the full parse compares digits.
+    using fmt = fast_float::binary_format<double>;
+    fast_float::adjusted_mantissa am = fast_float::compute_float<fmt>(q, w);
+    if (am.power2 < 0) return numtext_parse(s, len, out);
+    double v;
+    fast_float::to_float(neg != 0, am, v);
+    if (std::isinf(v)) return -1;
+    *out = v;
+    return 0;
+}

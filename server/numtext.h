@@ -20,6 +20,7 @@
 #define ACTIVD_NUMTEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,6 +41,14 @@ size_t numtext_f32(float v, char *buf);
  * "real number overflow", and so do we). Underflow gives 0 or a subnormal,
  * like strtod. */
 int numtext_parse(const char *s, size_t len, double *out);
+
+/* The same conversion for a caller that has already gathered the digits while
+ * checking the grammar: the value is (neg ? -1 : 1) * w * 10^q, where w holds
+ * all the significant digits exactly (at most 19 of them). Skips fast_float's
+ * second pass over the text; s[0..len) is still needed for the rare inputs
+ * that sit too close to a halfway point for the 128-bit product to decide.
+ * Returns as numtext_parse. */
+int numtext_parse_parts(uint64_t w, int64_t q, int neg, const char *s, size_t len, double *out);
 
 #ifdef __cplusplus
 }
