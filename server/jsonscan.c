@@ -254,6 +254,45 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* Eight ASCII digits at once (little-endian load), as fast_float does: long
+ * fractions like "-3.1415926535897931" are the common case of random data. */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline bool all_digits8(uint64_t v)
+{
+    return !(((v + UINT64_C(0x4646464646464646)) | (v - UINT64_C(0x3030303030303030))) &
+             UINT64_C(0x8080808080808080));
+}
+
+static inline uint64_t digits8(uint64_t v)
+{
+    const uint64_t mask = UINT64_C(0x000000FF000000FF);
+    v -= UINT64_C(0x3030303030303030);
+    v = v * 10 + (v >> 8);
+    v = ((v & mask) * UINT64_C(0x000F424000000064) +
+         ((v >> 16) & mask) * UINT64_C(0x0000271000000001)) >>
+        32;
+    return v;
+}
+
+/* Append a run of digits to w (which may wrap: the caller counts digits). */
+static inline const char *digit_run(const char *p, const char *end, uint64_t *w)
+{
+    uint64_t x = *w;
+    while (end - p >= 8 && all_digits8(load8(p))) {
+        x = x * 100000000 + digits8(load8(p));
+        p += 8;
+    }
+    while (p < end && is_digit((unsigned char)*p)) x = x * 10 + (unsigned)(*p++ - '0');
+    *w = x;
+    return p;
+}
+
 /* Grammar -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and conversion.
  * Short mantissas with small exponents (the common case: "-9.975", "0.5")
  * are converted here; everything else goes to fast_float on the span. */
@@ -269,13 +308,12 @@ static inline int scan_number(const char **pp, const char *end, double *out)
         p++;
         if (p < end && is_digit((unsigned char)*p)) return NUM_BAD; /* leading zero */
     } else {
-        do w = w * 10 + (unsigned)(*p++ - '0');
-        while (p < end && is_digit((unsigned char)*p));
+        p = digit_run(p, end, &w);
     }
     long nfrac = 0;
     if (p < end && *p == '.') {
         const char *f = ++p;
-        while (p < end && is_digit((unsigned char)*p)) w = w * 10 + (unsigned)(*p++ - '0');
+        p = digit_run(p, end, &w);
         nfrac = p - f;
         if (nfrac == 0) return NUM_BAD;
     }
@@ -293,13 +331,15 @@ static inline int scan_number(const char **pp, const char *end, double *out)
     }
     *pp = p + (p < end && *p == '\0'); /* jansson drops a NUL right after a number */
     long q = e - nfrac;
-    if (ndig <= 19 && (w == 0 || (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22))) {
+    if (ndig > 19) /* w wrapped: fast_float reads the text itself */
+        return numtext_parse(start, (size_t)(p - start), out) ? NUM_OVERFLOW : NUM_OK;
+    if (w == 0 || (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22)) {
         double d = (double)w;
         d = q < 0 ? d / pow10_exact[w ? -q : 0] : d * pow10_exact[w ? q : 0];
         *out = neg ? -d : d;
         return NUM_OK;
     }
-    return numtext_parse(start, (size_t)(p - start), out) ? NUM_OVERFLOW : NUM_OK;
+    return numtext_parse_parts(w, q, neg, start, (size_t)(p - start), out) ? NUM_OVERFLOW : NUM_OK;
 }
 
 js_result js_number(js_cur *c, double *out, js_error *err)
