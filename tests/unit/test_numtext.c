@@ -529,6 +529,35 @@ START_TEST(parse_halfway)
 }
 END_TEST
 
+/* numtext_parse_parts: the digits gathered by the caller (at most 19, so w is
+ * exact), any exponent; must equal strtod on the same text, including the
+ * near-halfway inputs that fall back to the full parse. */
+START_TEST(parse_parts)
+{
+    char s[96];
+    for (int i = 0; i < 1000000; i++) {
+        int nd = 1 + (int)(rnd() % 19), neg = (int)(rnd() & 1);
+        uint64_t w = 0;
+        size_t n = 0;
+        if (neg) s[n++] = '-';
+        for (int k = 0; k < nd; k++) {
+            unsigned d = (unsigned)(k == 0 ? 1 + rnd() % 9 : rnd() % 10);
+            if (i % 16 == 0 && k > 0 && k < nd - 1) d = i % 32 ? 0 : 9; /* near halfway */
+            w = w * 10 + d;
+            s[n++] = (char)('0' + d);
+        }
+        int64_t q = (int64_t)(rnd() % 700) - 350 - (i % 3 ? 0 : 22);
+        n += (size_t)sprintf(s + n, "e%lld", (long long)q);
+        double got = 0, want = strtod(s, NULL);
+        int r = numtext_parse_parts(w, q, neg, s, n, &got);
+        if (isinf(want))
+            CHECK(r == -1, "%s: overflow not reported", s);
+        else
+            CHECK(r == 0 && bits(got) == bits(want), "%s: got %a want %a", s, got, want);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("numtext");
@@ -547,6 +576,7 @@ static Suite *suite(void)
     tcase_add_test(tc, parse_random_strings);
     tcase_add_test(tc, parse_printed_doubles);
     tcase_add_test(tc, parse_halfway);
+    tcase_add_test(tc, parse_parts);
     suite_add_tcase(s, tc);
     return s;
 }
