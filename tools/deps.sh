@@ -5,7 +5,8 @@
 set -e
 PKGS="gcc g++ make pkg-config clang libclang-rt-14-dev \
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev check libmpfr-dev libgmp-dev \
-libfast-float-dev libdragonbox-dev"
+libfast-float-dev libdragonbox-dev \
+libxml2-dev curl nodejs chromium fonts-dejavu-core"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
 missing=""
 for p in $PKGS; do
