@@ -30,22 +30,38 @@ constexpr char kDigits2[201] = "00010203040506070809"
                                "80818283848586878889"
                                "90919293949596979899";
 
+// Exactly eight digits of v < 10^8 (leading zeros kept) at p, in 32-bit
+// arithmetic: the 64-bit divisions are the slow part of digit output.
+inline void write8(std::uint32_t v, char *p)
+{
+    std::uint32_t hi = v / 10000, lo = v % 10000;
+    std::memcpy(p, kDigits2 + 2 * (hi / 100), 2);
+    std::memcpy(p + 2, kDigits2 + 2 * (hi % 100), 2);
+    std::memcpy(p + 4, kDigits2 + 2 * (lo / 100), 2);
+    std::memcpy(p + 6, kDigits2 + 2 * (lo % 100), 2);
+}
+
 // Write the decimal digits of s ending just before end; return the count.
 // s is at most 17 digits (dragonbox's shortest for double) and nonzero.
 inline int write_digits(std::uint64_t s, char *end)
 {
     char *p = end;
-    while (s >= 100) {
-        unsigned r = unsigned(s % 100);
-        s /= 100;
+    while (s >= 100000000) {
+        p -= 8;
+        write8(std::uint32_t(s % 100000000), p);
+        s /= 100000000;
+    }
+    std::uint32_t r = std::uint32_t(s);
+    while (r >= 100) {
+        p -= 2;
+        std::memcpy(p, kDigits2 + 2 * (r % 100), 2);
+        r /= 100;
+    }
+    if (r >= 10) {
         p -= 2;
         std::memcpy(p, kDigits2 + 2 * r, 2);
-    }
-    if (s >= 10) {
-        p -= 2;
-        std::memcpy(p, kDigits2 + 2 * s, 2);
     } else {
-        *--p = char('0' + s);
+        *--p = char('0' + r);
     }
     return int(end - p);
 }
