@@ -336,7 +336,7 @@ class TexParser {
       if (this.i >= this.s.length) break;
       if (stops.includes(this.peek())) break;
       if (this.s.startsWith("\\\\", this.i) && stops.includes("\\\\")) break;
-      if (this.s.startsWith("\\end", this.i) || this.s.startsWith("\\right", this.i)) break;
+      if (this.s.startsWith("\\end", this.i)) break;
       items.push(this.scripts(this.atom()));
     }
     return items.length === 1 ? items[0] : mml("mrow", items);
@@ -354,9 +354,10 @@ class TexParser {
       } else if (c === "^" && !sup) {
         this.i++;
         sup = this.argument();
-      } else if (c === "'") {
+      } else if (c === "'" && !sub && !sup) {
+        // a prime sits beside its letter: as a superscript it floats too high
         this.i++;
-        sup = mml("mo", ["′"]);
+        base = mml("mrow", [base, mml("mo", ["′"], { lspace: "0", rspace: "0" })]);
       } else break;
     }
     if (sub && sup) return mml("msubsup", [base, sub, sup]);
@@ -380,7 +381,14 @@ class TexParser {
       return mml("mn", [n]);
     }
     if (/[A-Za-z]/.test(c)) return mml("mi", [c]);
-    if ("+-=<>()[],|/!:;".includes(c)) return mml("mo", [c === "-" ? "−" : c]);
+    if (c === "(") {
+      // its own mrow, so a leading minus is a sign ("σ(−x)"), not a binary operator
+      const inner = this.row([")"]);
+      if (this.s[this.i++] !== ")") throw new Error(") expected");
+      return mml("mrow", [mml("mo", ["("]), mml("mrow", [inner]), mml("mo", [")"])]);
+    }
+    if (c === "|") return mml("mo", ["|"], { lspace: "0", rspace: "0" }); // |x|, not a relation
+    if ("+-=<>()[],/!:;".includes(c)) return mml("mo", [c === "-" ? "−" : c]);
     throw new Error(`unexpected ${c}`);
   }
 
@@ -422,7 +430,8 @@ class TexParser {
         this.i++;
         cells.push(this.row(["&", "\\\\"]));
       }
-      rows.push(mml("mtr", cells.map((c) => mml("mtd", [c], { columnalign: "left" }))));
+      // displaystyle: fractions in a case keep their full size
+      rows.push(mml("mtr", cells.map((c) => mml("mtd", [c], { columnalign: "left", displaystyle: "true" }))));
       this.skipSpace();
       if (this.s.startsWith("\\\\", this.i)) {
         this.i += 2;

@@ -7,8 +7,8 @@
 // rendered; moving a parameter slider changes the curve; the
 // vanishing-gradient panel shows sigmoid's product at most 0.25^N, tanh's 1
 // at x = 0 and relu's 0 there; a bad parameter combination shows the
-// server's error and the page recovers; every control has a label; no
-// console errors. Saves a screenshot to $ARTIFACTS/page.png.
+// server's error and the page recovers; every formula renders as MathML;
+// every control has a label; no console errors. Saves a screenshot to $ARTIFACTS/page.png.
 
 import { chromium } from "playwright-core";
 
@@ -168,6 +168,14 @@ try {
   check(unlabeled.length === 0, "every control has a label", unlabeled.join(","));
   check(await page.locator("#chart").getAttribute("role") === "img" &&
     (await page.locator("#chart-label").textContent()).length > 20, "the chart has a text alternative");
+
+  // ---- every formula renders (the hand-made LaTeX to MathML covers the registry) ------
+  const fallbacks = [];
+  for (const name of options) {
+    await page.selectOption("#activation", name);
+    if (await page.locator(".formulas .fallback").count()) fallbacks.push(name);
+  }
+  check(fallbacks.length === 0, `all ${options.length} formulas render as MathML`, fallbacks.join(","));
 
   // ---- the screenshot ------------------------------------------------------------------
   // a fresh page opened on a link with state in it, as someone would share it
