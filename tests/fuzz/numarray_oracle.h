@@ -94,8 +94,10 @@ static bool oracle_value(oracle_walk *w, const json_t *j, unsigned lvl)
         return true;
     }
     if (!oracle_leaf(j, &v)) return oracle_fault(w, JS_NOT_NUMBER, lvl), false;
-    if (!w->ndim_known) w->ndim_known = true, w->ndim = lvl;
-    else if (w->ndim != lvl) return oracle_fault(w, JS_RAGGED, lvl), false;
+    if (!w->ndim_known)
+        w->ndim_known = true, w->ndim = lvl;
+    else if (w->ndim != lvl)
+        return oracle_fault(w, JS_RAGGED, lvl), false;
     return oracle_store(w, v);
 }
 
@@ -138,8 +140,8 @@ static const char *oracle_skip(const char *buf, size_t len, bool jansson_ok)
     bool ok = r == JS_OK && c.p == c.end;
     if (r != JS_OK && r != JS_SYNTAX) return "js_skip returned neither OK nor SYNTAX";
     if (r == JS_SYNTAX && err.offset > len) return "js_skip error offset past the end";
-    if (ok != jansson_ok) return jansson_ok ? "jansson accepts, js_skip rejects"
-                                            : "jansson rejects, js_skip accepts";
+    if (ok != jansson_ok)
+        return jansson_ok ? "jansson accepts, js_skip rejects" : "jansson rejects, js_skip accepts";
     return NULL;
 }
 
