@@ -6,9 +6,10 @@
 #
 #   1. one replica, wrk straight at it                     (baseline, 10 s)
 #   2. three replicas through nginx                        (10 s)
-#   3. three replicas through nginx for 20 s; one is SIGKILLed at 5 s and
-#      restarted at 10 s: every request must get a 2xx with a "y" in it --
-#      wrk's socket errors + non-2xx + bad bodies = 0
+#   3. three replicas through nginx for 20 s; replica 2 is SIGKILLed at 5 s
+#      and restarted at 10 s, replica 3 is stopped with SIGTERM (drain) at
+#      13 s and restarted at 16 s: every request must get a 2xx with a "y"
+#      in it -- wrk's socket errors + non-2xx + bad bodies = 0
 #
 # Env: ACTIVD (binary, default build/activd), BUILD (build), SCALE_SECONDS
 #      (20), SCALE_CONNECTIONS (32), SCALE_THREADS (wrk threads, 2)
@@ -142,13 +143,25 @@ sleep 1
 : >"$dir/logs/access.log"
 kill_at=$((SECS / 4))
 back_at=$((SECS / 2))
-say "3/3 three replicas through nginx, $SECS s: SIGKILL replica 2 at ${kill_at} s, restart at ${back_at} s"
+term_at=$((SECS * 13 / 20))
+back3_at=$((SECS * 16 / 20))
+say "3/3 three replicas through nginx, $SECS s: SIGKILL replica 2 at ${kill_at} s, restart at ${back_at} s;" \
+    "SIGTERM replica 3 at ${term_at} s, restart at ${back3_at} s"
+event() { echo "$(date +%T.%N | cut -c1-12) $*" >>"$dir/events"; }
 (
     sleep "$kill_at"
     kill -KILL "$(cat "$dir/activd2.pid")"
-    echo "$(date +%T.%N | cut -c1-12) killed replica 2 (pid $(cat "$dir/activd2.pid"))" >>"$dir/events"
+    event "SIGKILL replica 2 (pid $(cat "$dir/activd2.pid"))"
     sleep $((back_at - kill_at))
-    start_replica 2 "$P2" && echo "$(date +%T.%N | cut -c1-12) replica 2 back (pid $(cat "$dir/activd2.pid"))" >>"$dir/events"
+    start_replica 2 "$P2" && event "replica 2 back (pid $(cat "$dir/activd2.pid"))"
+    sleep $((term_at - back_at))
+    p3=$(cat "$dir/activd3.pid")
+    kill -TERM "$p3"
+    event "SIGTERM replica 3 (pid $p3)"
+    while kill -0 "$p3" 2>/dev/null; do sleep 0.05; done
+    event "replica 3 exited"
+    sleep $((back3_at - term_at))
+    start_replica 3 "$P3" && event "replica 3 back (pid $(cat "$dir/activd3.pid"))"
 ) &
 chaos=$!
 pids="$pids $chaos"
@@ -163,7 +176,9 @@ if [ -s "$dir/logs/access.log" ]; then
     retried=$(grep -c ',' "$dir/logs/access.log" || true)
     per=$(awk '{c[$NF]++} END{for (k in c) printf "%s=%d ", k, c[k]}' \
         "$dir/logs/access.log" | tr ' ' '\n' | sort | tr '\n' ' ')
-    say "nginx replayed $retried request(s) on another replica; answered by: $per"
+    why=$(awk '/,/ {sub(/,$/, "", $2); c[$2]++} END{for (k in c) printf "%s=%d ", k, c[k]}' "$dir/logs/access.log")
+    say "nginx replayed $retried request(s) on another replica (first replica's status: ${why:-none}; 502 = connection failed, 503 = draining)"
+    say "answered by: $per"
 fi
 
 # ---- verdict ---------------------------------------------------------------------------
@@ -177,7 +192,7 @@ badbody=$(field "$k" badbody)
 sock=$(($(field "$k" connect) + $(field "$k" read) + $(field "$k" write) + $(field "$k" timeout)))
 say "throughput: one replica directly     $one req/s (p99 $(field "$dir/one.wrk" p99_ms) ms)"
 say "throughput: three replicas via nginx $three req/s (p99 $(field "$dir/three.wrk" p99_ms) ms)"
-say "throughput: three via nginx, one killed and restarted: $kr req/s (p99 $(field "$k" p99_ms) ms, max $(field "$k" max_ms) ms)"
+say "throughput: three via nginx, replicas killed/stopped and restarted: $kr req/s (p99 $(field "$k" p99_ms) ms, max $(field "$k" max_ms) ms)"
 say "kill run: $req requests, $non2xx non-2xx, $badbody bad bodies, $sock socket errors"
 
 passed=0
@@ -191,7 +206,9 @@ verdict "no requests completed" [ "$req" -gt 0 ]
 verdict "$non2xx non-2xx answers" [ "$non2xx" -eq 0 ]
 verdict "$badbody 2xx answers without y" [ "$badbody" -eq 0 ]
 verdict "$sock socket errors" [ "$sock" -eq 0 ]
-back=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$P2/readyz" || true)
-verdict "replica 2 not back (/readyz $back)" [ "$back" = 200 ]
+for n in 2 3; do
+    back=$(eval curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:\$P$n/readyz" || true)
+    verdict "replica $n not back (/readyz $back)" [ "$back" = 200 ]
+done
 echo "scale-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
