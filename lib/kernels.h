@@ -12,11 +12,18 @@
  *  - +-Inf in gives the IEEE limit (sigmoid(+Inf) = 1, elu'(-Inf) = 0).
  *  - At kinks the derivative is PyTorch autograd's (see the registry row).
  *  - Never -ffast-math: the stable forms below rely on exact IEEE rounding.
+ *  - Smooth kernels compute in double-double (k_dd.h, k_exp.h) and round
+ *    once: within 1 ULP for values and 2 for derivatives, including tails
+ *    whose exponent is below DBL_MIN (carried separately in a dde until the
+ *    final rounding, so subnormal results are rounded once).
+ *  - The range splits below say which form covers which x and why.
  */
 #ifndef ACTIV_KERNELS_H
 #define ACTIV_KERNELS_H
 
 #include <math.h>
+
+#include "k_gauss.h"
 
 /* selu's constants as PyTorch spells them (rounded to double). */
 #define SELU_ALPHA 1.6732632423543772848170429916717
@@ -25,67 +32,102 @@
 /* ---- logistic family ---------------------------------------------------- */
 
 /*
- * sigmoid(x) = 1/(1+exp(-x))
- *  x >= 0: 1/(1+e), e = exp(-x) <= 1, no overflow.
- *  x <  0: e/(1+e), e = exp(x): never exp of a large positive number, so no
- *          Inf/Inf = NaN at x = -710 (the article's form), no flush to 0
- *          before e itself underflows (x < -745).
+ * sigmoid(t) for t = th + tl.
+ *  t >= 0: 1/(1+e), e = exp(-t) <= 1: no overflow; 1 for t > 38 (1 - e
+ *          rounds to 1 once e < 2^-54).
+ *  t <  0: e/(1+e), e = exp(t): never exp of a large positive number, so no
+ *          Inf/Inf = NaN at t = -710; below t = -700 it is e with its own
+ *          exponent, rounded once into the subnormals.
  */
+static inline double sigmoid_dd(double th, double tl)
+{
+    if (th >= 0) return th > 38 ? 1 : dd_round(sig_pos(th, tl));
+    return dde_round(sig_neg(-th, -tl));
+}
+
 static inline double k_sigmoid(double x, const double *p)
 {
     (void)p;
-    if (x >= 0) return 1 / (1 + exp(-x));
-    double e = exp(x);
-    return e / (1 + e);
+    if (x != x) return x;
+    return sigmoid_dd(x, 0);
 }
 
 /*
  * sigmoid'(x) = s(x)*s(-x) = e/(1+e)^2, e = exp(-|x|).
- *  Symmetric in x; e <= 1 so (1+e)^2 never overflows and the result tracks e
+ *  Symmetric; e <= 1 so (1+e)^2 never overflows and the result tracks e
  *  into the subnormals (s*(1-s) is 0 from x = 37 on: 1-s rounds to 0).
+ *  |x| > 700: e itself (the factor (1+e)^-2 is 1 - 2^-1000).
  */
 static inline double d_sigmoid(double x, const double *p)
 {
     (void)p;
-    double e = exp(-fabs(x));
-    double q = 1 + e;
-    return e / q / q;
+    double a = fabs(x);
+    if (a != a) return x;
+    if (a > 1400) return 0;
+    dde e = exp_dd(-a, 0);
+    if (a > 700) return dde_round(e);
+    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
+    return dd_round(dd_div(d, dd_mul(q, q)));
+}
+
+/*
+ * tanh(x) = -expm1(-2|x|)/(2 + expm1(-2|x|)) with the sign of x, in dd
+ * (glibc's tanh is documented at 2 ULP).
+ *  |x| < 2^-27: x (x^3/3 is below half an ULP); |x| > 19.1: +-1.
+ */
+static inline double k_tanh(double x, const double *p)
+{
+    (void)p;
+    double a = fabs(x);
+    if (!(a >= 0x1p-27)) return x; /* also +-0 and NaN */
+    if (a > 19.1) return copysign(1.0, x);
+    return copysign(dd_round(tanh_dd(a)), x);
 }
 
 /*
  * tanh'(x) = 1 - tanh(x)^2 = 4e/(1+e)^2, e = exp(-2|x|).
- *  1 - t^2 loses everything once t rounds to 1 (|x| > 19); the exp form keeps
- *  relative accuracy out to |x| ~ 372 where the true value leaves the
- *  subnormals. For |x| < 0.5, (1-t)(1+t) is exact enough and cheaper.
+ *  1 - t^2 loses everything once t rounds to 1 (|x| > 19); this form keeps
+ *  relative accuracy into the subnormals (|x| ~ 372); 4e alone past |x| = 40.
  */
 static inline double d_tanh(double x, const double *p)
 {
     (void)p;
-    double ax = fabs(x);
-    if (ax < 0.5) {
-        double t = tanh(x);
-        return (1 - t) * (1 + t);
-    }
-    double e = exp(-2 * ax);
-    double q = 1 + e;
-    return 4 * e / q / q;
-}
-
-static inline double k_tanh(double x, const double *p)
-{
-    (void)p;
-    return tanh(x);
+    double a = fabs(x);
+    if (a != a) return x;
+    if (a > 700) return 0;
+    dde e = exp_dd(-2 * a, 0);
+    if (a > 40) return dd_scale(4 * e.hi, 4 * e.lo, e.k);
+    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
+    return dd_round(dd_div(dd_mul_d(d, 4), dd_mul(q, q)));
 }
 
 /*
- * logsigmoid(x) = -log(1+exp(-x)) = min(x,0) - log1p(exp(-|x|)).
- *  log1p of a number <= 1: no overflow for x -> -Inf, and for x -> +Inf the
- *  result is -exp(-x), not a flushed 0.
+ * log(1 + e^t) for t = th + tl, exponent kept:
+ *  t > 0:  t + log1p(exp(-t)): log(1+exp(t)) would overflow for t > 709.
+ *  t <= 0: log1p(exp(t)); below t = -700 it is e^t itself (e - e^2/2).
  */
+static inline dde softplus_core(double th, double tl)
+{
+    if (th > 0) {
+        dd e = th > 800 ? (dd){0, 0} : dde_to_dd(exp_dd(-th, -tl));
+        dd s = dd_add(log1p_dd(e), (dd){th, tl});
+        return (dde){s.hi, s.lo, 0};
+    }
+    if (th < -1400) return (dde){0, 0, 0};
+    dde e = exp_dd(th, tl);
+    if (th < -700) return e;
+    dd l = log1p_dd(dde_to_dd(e));
+    return (dde){l.hi, l.lo, 0};
+}
+
+/* logsigmoid(x) = -log(1 + exp(-x)) = -softplus(-x): the result is -exp(x)
+ * (not a flushed 0) for large x, and x (not -Inf) for very negative x. */
 static inline double k_logsigmoid(double x, const double *p)
 {
     (void)p;
-    return fmin(x, 0) - log1p(exp(-fabs(x)));
+    if (x != x || x == -INFINITY) return x;
+    dde s = softplus_core(-x, 0);
+    return -dde_round(s);
 }
 
 /* logsigmoid'(x) = sigmoid(-x). */
@@ -95,196 +137,417 @@ static inline double d_logsigmoid(double x, const double *p)
 }
 
 /*
- * silu(x) = x*sigmoid(x). For x < -745 sigmoid underflows while x*s(x)
- * would still be tiny: x*e/(1+e) with e = exp(x) keeps it as long as e does.
+ * softplus(x) = log(1+exp(beta*x))/beta, and x where beta*x > threshold
+ * (PyTorch's switch). t = beta*x is kept exactly (two_prod): exp amplifies
+ * the rounding of t by |t| (350 ULP at t = -700), and the switch compares the
+ * exact product, as the formula says.
  */
-static inline double k_silu(double x, const double *p)
+static inline int softplus_linear(const double *p, double x, dd *t)
 {
-    return x * k_sigmoid(x, p);
+    *t = two_prod(p[0], x);
+    return t->hi > p[1] || (t->hi == p[1] && t->lo > 0);
 }
 
-/* silu'(x) = s(x)*(1 + x*s(-x)). */
-static inline double d_silu(double x, const double *p)
+static inline double k_softplus(double x, const double *p)
 {
-    return k_sigmoid(x, p) * (1 + x * k_sigmoid(-x, p));
+    dd t;
+    if (x != x || softplus_linear(p, x, &t)) return x;
+    if (t.hi == -INFINITY) return 0;
+    dde s = softplus_core(t.hi, t.lo);
+    if (!isfinite(s.hi / p[0])) return s.hi / p[0]; /* true overflow (tiny beta) */
+    dd q = dd_div_d((dd){s.hi, s.lo}, p[0]);
+    return dd_scale(q.hi, q.lo, s.k);
+}
+
+/* softplus'(x) = sigmoid(beta*x) (with t exact), and 1 where beta*x > threshold. */
+static inline double d_softplus(double x, const double *p)
+{
+    dd t;
+    if (x != x) return x;
+    if (softplus_linear(p, x, &t)) return 1;
+    if (t.hi == -INFINITY) return 0;
+    return sigmoid_dd(t.hi, t.lo);
 }
 
 /*
- * softplus(x) = log(1+exp(beta*x))/beta, and x where beta*x > threshold
- * (PyTorch's switch). Stable form max(t,0) + log1p(exp(-|t|)), t = beta*x.
+ * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf), x*e/(1+e) with e's
+ * exponent kept for x < 0, so silu(-745) is not a flushed 0.
  */
-static inline double k_softplus(double x, const double *p)
+static inline double k_silu(double x, const double *p)
 {
-    double beta = p[0], th = p[1];
-    double t = beta * x;
-    if (t > th) return x;
-    return (fmax(t, 0) + log1p(exp(-fabs(t)))) / beta;
+    (void)p;
+    if (x != x) return x;
+    if (x >= 0) return x > 40 ? x : dd_round(dd_mul_d(sig_pos(x, 0), x));
+    if (x < -1400) return -0.0;
+    dde s = sig_neg(-x, 0);
+    dd m = dd_mul_d((dd){s.hi, s.lo}, x);
+    return dd_scale(m.hi, m.lo, s.k);
 }
 
-/* softplus'(x) = sigmoid(beta*x), and 1 where beta*x > threshold. */
-static inline double d_softplus(double x, const double *p)
+/*
+ * silu'(x) = s(x)*(1 + x*s(-x)).
+ *  x >= 0: (1 + E + x*E)/(1+E)^2, E = exp(-x): all terms positive; 1 past 50.
+ *  x <  0: e*((1 + x) + e)/(1+e)^2, e = exp(x): 1 + x is exact, so the only
+ *          cancellation is at the root x0 = -1.2785 (1 + x0 + e^x0 = 0),
+ *          where the fitted patch t*P(t) takes over; e*(1+x) below -700.
+ */
+static inline double d_silu(double x, const double *p)
 {
-    double t = p[0] * x;
+    (void)p;
     if (x != x) return x;
-    if (t > p[1]) return 1;
-    return k_sigmoid(t, p);
+    if (x >= 0) {
+        if (x > 50) return 1;
+        dd E = dde_to_dd(exp_dd(-x, 0)), q = dd_add_d(E, 1);
+        dd num = dd_add(dd_add_d(dd_mul_d(E, x), 1), E);
+        return dd_round(dd_div(num, dd_mul(q, q)));
+    }
+    if (near_root(&k_root_silu, x)) return root_patch(&k_root_silu, x);
+    if (x < -1400) return -0.0;
+    dde e = exp_dd(x, 0);
+    dd b = two_sum(1, x);
+    if (x < -700) {
+        dd m = dd_mul((dd){e.hi, e.lo}, b);
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
+    return dd_round(dd_div(dd_mul(d, dd_add(b, d)), dd_mul(q, q)));
 }
 
 /*
  * mish(x) = x*tanh(softplus(x)). With e = exp(x), tanh(log(1+e)) =
- * n/(n+2), n = e*(e+2); for x > 0 rewritten with e = exp(-x) as
- * (1+2e)/(1+2e+2e^2) so nothing overflows.
+ * n/(n+2), n = e*(e+2); for x > 0 rewritten with E = exp(-x) as
+ * (1+2E)/(1+2E+2E^2) so nothing overflows; x past 20 (tanh rounds to 1);
+ * x*e below -700 (n/(n+2) = e there), exponent kept.
  */
-static inline double mish_tsp(double x)
-{
-    if (x > 0) {
-        double e = exp(-x);
-        return (1 + 2 * e) / (1 + 2 * e + 2 * e * e);
-    }
-    double e = exp(x);
-    double n = e * (e + 2);
-    return n / (n + 2);
-}
-
 static inline double k_mish(double x, const double *p)
 {
     (void)p;
-    if (isinf(x)) return x > 0 ? x : -0.0;
-    return x * mish_tsp(x);
-}
-
-/* mish'(x) = tsp + x*sigmoid(x)*(1 - tsp^2), tsp = tanh(softplus(x)). */
-static inline double d_mish(double x, const double *p)
-{
-    if (isinf(x)) return x > 0 ? 1 : 0;
-    double t = mish_tsp(x);
-    return t + x * k_sigmoid(x, p) * (1 - t) * (1 + t);
+    if (x != x) return x;
+    if (x > 0) {
+        if (x > 20) return x;
+        dd E = dde_to_dd(exp_dd(-x, 0));
+        dd n = dd_add_d(dd_mul_d(E, 2), 1);
+        dd D = dd_add(n, dd_mul_d(dd_mul(E, E), 2));
+        return dd_round(dd_mul_d(dd_div(n, D), x));
+    }
+    if (x < -1400) return -0.0;
+    dde e = exp_dd(x, 0);
+    if (x < -700) {
+        dd m = dd_mul_d((dd){e.hi, e.lo}, x);
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    dd d = dde_to_dd(e), n = dd_mul(d, dd_add_d(d, 2));
+    return dd_round(dd_mul_d(dd_div(n, dd_add_d(n, 2)), x));
 }
 
 /*
- * tanhshrink(x) = x - tanh(x). Cancels for small |x|; below 0.5 the Taylor
- * series x^3/3 - 2x^5/15 + 17x^7/315 - ... is used instead.
+ * mish'(x) = tsp + x*s(x)*(1 - tsp^2), tsp = tanh(softplus(x)). In e:
+ *  x > 0:  (1+2E)/D + 4xE^2(1+E)/D^2, D = 1+2E+2E^2, E = exp(-x): positive
+ *          terms; 1 past 40.
+ *  x <= 0: e*((e+2)(n+2) + 4x(1+e))/(n+2)^2, n = e(e+2): the bracket cancels
+ *          at the root x0 = -1.1924, covered by the fitted patch; e*(1+x)
+ *          below -700.
  */
+static inline double d_mish(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    if (x > 0) {
+        if (x > 40) return 1;
+        dd E = dde_to_dd(exp_dd(-x, 0)), E2 = dd_mul(E, E);
+        dd D = dd_add(dd_add_d(dd_mul_d(E, 2), 1), dd_mul_d(E2, 2));
+        dd A = dd_div(dd_add_d(dd_mul_d(E, 2), 1), D);
+        dd B = dd_div(dd_mul_d(dd_mul(E2, dd_add_d(E, 1)), 4 * x), dd_mul(D, D));
+        return dd_round(dd_add(A, B));
+    }
+    if (near_root(&k_root_mish, x)) return root_patch(&k_root_mish, x);
+    if (x < -1400) return -0.0;
+    dde e = exp_dd(x, 0);
+    if (x < -700) {
+        dd m = dd_mul((dd){e.hi, e.lo}, two_sum(1, x));
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    dd d = dde_to_dd(e), ep2 = dd_add_d(d, 2), n2 = dd_add_d(dd_mul(d, ep2), 2);
+    dd br = dd_add(dd_mul(ep2, n2), dd_mul_d(dd_add_d(d, 1), 4 * x));
+    return dd_round(dd_div(dd_mul(d, br), dd_mul(n2, n2)));
+}
+
+/*
+ * tanhshrink(x) = x - tanh(x).
+ *  |x| < 1/8:  x^3*(1/3 - 2x^2/15 + 17x^4/315 - ...), the Taylor series (ten
+ *              terms: each is 2^-7.3 of the last), since x - tanh(x) cancels;
+ *              below 2^-300 just x^3/3, scaled so x^3 does not underflow early.
+ *  else:       x - tanh(x) with tanh in dd (the cancellation costs 8 bits at
+ *              x = 1/8, of 66); x - sign(x) past 40.
+ */
+static const double k_tanhshrink_c[10] = {
+    -0x1.1111111111111p-3,  0x1.ba1ba1ba1ba1cp-5,  -0x1.664f4882c10fap-6,  0x1.226e355e6c23dp-7,
+    -0x1.d6d3d0e157de0p-9,  0x1.7da36452b75e3p-10, -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,
+    -0x1.967e18afcafadp-14, 0x1.497d8eea25259p-15};
+#define K_THIRD_HI 0x1.5555555555555p-2
+#define K_THIRD_LO 0x1.5555555555555p-56
+
 static inline double k_tanhshrink(double x, const double *p)
 {
     (void)p;
-    double ax = fabs(x);
-    if (ax < 0.5) {
-        double x2 = x * x;
-        /* odd Taylor coefficients of x - tanh(x) */
-        double s = 0.0;
-        static const double c[] = {1.0 / 3,          -2.0 / 15,          17.0 / 315,
-                                   -62.0 / 2835,     1382.0 / 155925,    -21844.0 / 6081075,
-                                   929569.0 / 638512875, -6404582.0 / 10854718875.0};
-        for (int i = 7; i >= 0; i--) s = s * x2 + c[i];
-        return x * x2 * s;
+    double a = fabs(x);
+    if (a != a || isinf(x)) return x;
+    if (a < 0x1p-300) {
+        double y = x * 0x1p300;
+        dd r = dd_mul(dd_mul_d(two_prod(y, y), y), (dd){K_THIRD_HI, K_THIRD_LO});
+        return dd_scale(r.hi, r.lo, -900);
     }
-    if (isinf(x)) return x;
-    return x - tanh(x);
+    if (a < 0.125) {
+        dd x2 = two_prod(x, x);
+        double s = k_tanhshrink_c[9];
+        for (int i = 8; i >= 0; i--) s = s * x2.hi + k_tanhshrink_c[i];
+        dd S = fast_two_sum(K_THIRD_HI, s * x2.hi);
+        S.lo += K_THIRD_LO;
+        return dd_round(dd_mul(dd_mul_d(x2, x), S));
+    }
+    if (a > 40) return dd_round(two_sum(x, -copysign(1.0, x)));
+    return copysign(dd_round(dd_add_d(dd_neg(tanh_dd(a)), a)), x);
 }
 
-/* tanhshrink'(x) = tanh(x)^2. */
+/* tanhshrink'(x) = tanh(x)^2: x*x below 2^-27, 1 past 40. */
 static inline double d_tanhshrink(double x, const double *p)
 {
     (void)p;
-    double t = tanh(x);
-    return t * t;
+    double a = fabs(x);
+    if (!(a >= 0x1p-27)) return x * x;
+    if (a > 40) return 1;
+    dd t = tanh_dd(a);
+    return dd_round(dd_mul(t, t));
 }
 
 /*
- * softsign(x) = x/(1+|x|); +-Inf gives +-1 (Inf/Inf would be NaN).
+ * softsign(x) = x/(1+|x|) in dd (1 + |x| rounds); +-Inf gives +-1
+ * (Inf/Inf would be NaN).
  */
 static inline double k_softsign(double x, const double *p)
 {
     (void)p;
-    if (isinf(x)) return x > 0 ? 1 : -1;
-    return x / (1 + fabs(x));
+    if (isinf(x)) return copysign(1.0, x);
+    if (x != x) return x;
+    return dd_round(dd_div((dd){x, 0}, two_sum(1, fabs(x))));
 }
 
-/* softsign'(x) = 1/(1+|x|)^2 as r*r, r = 1/(1+|x|): squaring 1+|x| first
- * would overflow at |x| ~ 1e154 while the true value is still normal. */
+/* softsign'(x) = 1/(1+|x|)^2 as r*r, r = 1/(1+|x|) in dd: squaring 1+|x|
+ * first would overflow at |x| ~ 1e154 while the true value is still normal. */
 static inline double d_softsign(double x, const double *p)
 {
     (void)p;
-    double r = 1 / (1 + fabs(x));
-    return r * r;
+    if (x != x) return x;
+    if (isinf(x)) return 0;
+    dd r = dd_recip(two_sum(1, fabs(x)));
+    return dd_round(dd_mul(r, r));
 }
 
 /* ---- exponential linear units ------------------------------------------- */
 
-/* elu(x) = x (x > 0), alpha*expm1(x) (x <= 0): expm1, not exp(x)-1, which
- * loses every digit near 0 (elu(-1e-10)). */
+/* elu(x) = x (x > 0), alpha*expm1(x) (x <= 0): expm1 in dd, not exp(x)-1,
+ * which loses every digit near 0 (elu(-1e-10)). */
 static inline double k_elu(double x, const double *p)
 {
-    return x > 0 ? x : p[0] * expm1(x);
+    if (!(x <= 0)) return x;
+    return dd_round(dd_mul_d(expm1_dd(x), p[0]));
 }
 
 /* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. */
 static inline double d_elu(double x, const double *p)
 {
-    return x > 0 ? 1 : p[0] * exp(x);
+    if (x != x) return x;
+    if (x > 0) return 1;
+    if (x < -1400) return 0 * p[0];
+    dde e = exp_dd(x, 0);
+    dd m = dd_mul_d((dd){e.hi, e.lo}, p[0]);
+    return dd_scale(m.hi, m.lo, e.k);
 }
 
+/* scale*alpha exactly (its rounding alone would be half an ULP). */
+static inline dd selu_sa(void)
+{
+    return two_prod(SELU_SCALE, SELU_ALPHA);
+}
+
+/* selu(x) = scale*x (x > 0), scale*alpha*expm1(x) (x <= 0). */
 static inline double k_selu(double x, const double *p)
 {
     (void)p;
-    return x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * expm1(x);
+    if (!(x <= 0)) return x != x ? x : SELU_SCALE * x;
+    return dd_round(dd_mul(expm1_dd(x), selu_sa()));
 }
 
-/* selu'(0) = scale*alpha. */
+/* selu'(x) = scale (x > 0), scale*alpha*exp(x) (x <= 0); selu'(0) = scale*alpha. */
 static inline double d_selu(double x, const double *p)
 {
     (void)p;
-    return x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(x);
+    if (x != x) return x;
+    if (x > 0) return SELU_SCALE;
+    if (x < -1400) return 0;
+    dde e = exp_dd(x, 0);
+    dd m = dd_mul((dd){e.hi, e.lo}, selu_sa());
+    return dd_scale(m.hi, m.lo, e.k);
 }
 
-/* celu(x) = x (x > 0), alpha*expm1(x/alpha) (x <= 0). */
+/* q = x/alpha as a dd (the remainder is exact): exp amplifies its rounding. */
+static inline dd celu_q(double x, double alpha)
+{
+    double q = x / alpha;
+    if (!isfinite(q) || fabs(q) > 0x1p1000) return (dd){q, 0};
+    return (dd){q, fma(-q, alpha, x) / alpha};
+}
+
+/*
+ * celu(x) = x (x > 0), alpha*expm1(x/alpha) (x <= 0).
+ *  |q| < 2^-8: x*(1 + q/2 + q^2/6 + ...) = alpha*expm1(q) without forming q
+ *              alone (x/alpha may underflow while the result is x).
+ *  q > 700 (alpha < 0): alpha*e^q with e^q's exponent kept (may overflow,
+ *              truly); q < -800: -alpha.
+ */
 static inline double k_celu(double x, const double *p)
 {
-    return x > 0 ? x : p[0] * expm1(x / p[0]);
+    if (!(x <= 0)) return x;
+    double alpha = p[0];
+    dd q = celu_q(x, alpha);
+    if (fabs(q.hi) < 0x1p-8) {
+        double h = q.hi;
+        double s = h * h *
+                   (0x1.5555555555555p-3 +
+                    h * (0x1.5555555555555p-5 +
+                         h * (0x1.1111111111111p-7 +
+                              h * (0x1.6c16c16c16c17p-10 + h * 0x1.a01a01a01a01ap-13))));
+        dd b = fast_two_sum(1, 0.5 * h);
+        b.lo += 0.5 * q.lo + s;
+        return dd_round(dd_mul_d(b, x));
+    }
+    if (q.hi < -800) return -alpha;
+    if (q.hi > 1100) return alpha * HUGE_VAL;
+    dde e = exp_dd(q.hi, q.lo);
+    if (q.hi > 700) {
+        dd m = dd_mul_d((dd){e.hi, e.lo}, alpha);
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    dd d = dde_to_dd(e), em = two_sum(d.hi, -1);
+    em.lo += d.lo;
+    return dd_round(dd_mul_d(em, alpha));
 }
 
 /* celu'(x) = 1 (x > 0), exp(x/alpha) (x <= 0); celu'(0) = 1. */
 static inline double d_celu(double x, const double *p)
 {
-    return x > 0 ? 1 : exp(x / p[0]);
+    if (!(x <= 0)) return x != x ? x : 1;
+    dd q = celu_q(x, p[0]);
+    if (q.hi < -1400) return 0;
+    if (q.hi > 1100) return HUGE_VAL;
+    return dde_round(exp_dd(q.hi, q.lo));
 }
 
 /* ---- gelu ----------------------------------------------------------------- */
 
-#define GELU_SQRT1_2 0.70710678118654752440    /* 1/sqrt(2) */
-#define GELU_INV_SQRT2PI 0.39894228040143267794 /* 1/sqrt(2*pi) */
-#define GELU_K 0.79788456080286535588           /* sqrt(2/pi) */
-#define GELU_C 0.044715
+/* 2*sqrt(2/pi) and 0.044715 (the decimal, as the formula states) in dd */
+#define GELU_2K_HI 0x1.9884533d43651p+0
+#define GELU_2K_LO -0x1.cbc0d30ebfd15p-54
+#define GELU_C_HI  0x1.6e4e26d4801f7p-5
+#define GELU_C_LO  0x1.441355475a31ap-59
+#define GELU_3C_HI 0x1.12ba9d1f60179p-3
+#define GELU_3C_LO 0x1.f30e7ff583a54p-57
 
 /*
- * gelu(x) = x*Phi(x) = 0.5*x*erfc(-x/sqrt(2)): erfc, not 1+erf, which
- * cancels for negative x. approximate = "tanh" (p[0] = 1):
- * 0.5*x*(1+tanh(u)) = x*sigmoid(2u), u = sqrt(2/pi)*(x + 0.044715*x^3),
- * the sigmoid form again avoiding 1+tanh cancelling for x < 0.
+ * gelu(x) = x*Phi(x), exact form (approximate = "none"), with the Mills
+ * ratio R (k_gauss.h): Q(a) = phi(a)*R(a) is the tail 1 - Phi(a).
+ *  x >= 0: x*(1 - phi(x)R(x)); x past 40.
+ *  x <  0: x*phi(|x|)R(|x|), exponent kept: 1 + erf(x/sqrt 2) would cancel,
+ *          and glibc's erfc is several ULP off in the tail. -0 past -40.
  */
+static inline double gelu_exact(double x)
+{
+    if (x >= 0) {
+        if (x > 40) return x;
+        dd q = dd_mul(dde_to_dd(phi_dde(x)), mills_dd(x));
+        return dd_round(dd_mul_d(dd_add_d(dd_neg(q), 1), x));
+    }
+    if (x < -40) return -0.0;
+    dde ph = phi_dde(-x);
+    dd m = dd_mul_d(dd_mul((dd){ph.hi, ph.lo}, mills_dd(-x)), x);
+    return dd_scale(m.hi, m.lo, ph.k);
+}
+
+/*
+ * gelu'(x) = Phi(x) + x*phi(x) = 1 - phi(x)(R(x) - x) for x >= 0, and
+ * phi(a)(R(a) - a), a = -x, for x < 0: R(a) - a cancels at the root
+ * x0 = -0.7518 (fitted patch there); 1 past 40, -0 past -40.
+ */
+static inline double gelu_exact_grad(double x)
+{
+    if (x >= 0) {
+        if (x > 40) return 1;
+        dd g = dd_mul(dde_to_dd(phi_dde(x)), dd_add_d(mills_dd(x), -x));
+        return dd_round(dd_add_d(dd_neg(g), 1));
+    }
+    if (x < -40) return -0.0;
+    if (near_root(&k_root_gelu, x)) return root_patch(&k_root_gelu, x);
+    dde ph = phi_dde(-x);
+    dd m = dd_mul((dd){ph.hi, ph.lo}, dd_add_d(mills_dd(-x), x));
+    return dd_scale(m.hi, m.lo, ph.k);
+}
+
+/* w = 2*sqrt(2/pi)*(x + 0.044715x^3) in dd (|x| <= 30 here). */
+static inline dd gelu_w(double x)
+{
+    dd x3 = dd_mul_d(two_prod(x, x), x);
+    dd in = dd_add_d(dd_mul(x3, (dd){GELU_C_HI, GELU_C_LO}), x);
+    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
+}
+
+/*
+ * gelu, approximate = "tanh": 0.5x(1 + tanh(w/2)) = x*sigmoid(w), the
+ * sigmoid form avoiding 1 + tanh cancelling for x < 0; w in dd. x past 10
+ * (sigmoid(w) rounds to 1), -0 past -30 (sigmoid(w) < e^-1900).
+ */
+static inline double gelu_tanh(double x)
+{
+    if (x > 10) return x;
+    if (x < -30) return -0.0;
+    dd w = gelu_w(x);
+    if (w.hi >= 0) return dd_round(dd_mul_d(sig_pos(w.hi, w.lo), x));
+    dde s = sig_neg(-w.hi, -w.lo);
+    dd m = dd_mul_d((dd){s.hi, s.lo}, x);
+    return dd_scale(m.hi, m.lo, s.k);
+}
+
+/*
+ * Its derivative: s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2).
+ * The bracket cancels at the root x0 = -0.7525 (fitted patch there).
+ */
+static inline double gelu_tanh_grad(double x)
+{
+    if (x > 10) return 1;
+    if (x < -30) return -0.0;
+    if (near_root(&k_root_gelu_tanh, x)) return root_patch(&k_root_gelu_tanh, x);
+    dd w = gelu_w(x);
+    dd wp = dd_add_d(dd_mul(two_prod(x, x), (dd){GELU_3C_HI, GELU_3C_LO}), 1);
+    wp = dd_mul(wp, (dd){GELU_2K_HI, GELU_2K_LO});
+    double a = fabs(w.hi), al = w.hi < 0 ? -w.lo : w.lo;
+    dd big = sig_pos(a, al);                    /* s(|w|) */
+    dde small = sig_neg(a, al);                 /* s(-|w|) */
+    dd sm = w.hi >= 0 ? dde_to_dd(small) : big; /* s(-w) */
+    dd br = dd_add_d(dd_mul_d(dd_mul(sm, wp), x), 1);
+    if (w.hi >= 0) return dd_round(dd_mul(big, br));
+    dd m = dd_mul((dd){small.hi, small.lo}, br);
+    return dd_scale(m.hi, m.lo, small.k);
+}
+
 static inline double k_gelu(double x, const double *p)
 {
-    if (p[0] != 0) {
-        if (isinf(x)) return x > 0 ? x : -0.0;
-        double u = GELU_K * (x + GELU_C * x * x * x);
-        return x * k_sigmoid(2 * u, p);
-    }
-    if (x == -INFINITY) return -0.0;
-    return 0.5 * x * erfc(-x * GELU_SQRT1_2);
+    if (x != x) return x;
+    return p[0] != 0 ? gelu_tanh(x) : gelu_exact(x);
 }
 
 static inline double d_gelu(double x, const double *p)
 {
     if (x != x) return x;
-    if (isinf(x)) return x > 0 ? 1 : 0;
-    if (p[0] != 0) {
-        double u = GELU_K * (x + GELU_C * x * x * x);
-        double du = GELU_K * (1 + 3 * GELU_C * x * x);
-        double s = k_sigmoid(2 * u, p), sm = k_sigmoid(-2 * u, p);
-        return s + x * 2 * s * sm * du;
-    }
-    return 0.5 * erfc(-x * GELU_SQRT1_2) + x * GELU_INV_SQRT2PI * exp(-0.5 * x * x);
+    return p[0] != 0 ? gelu_tanh_grad(x) : gelu_exact_grad(x);
 }
 
 /* ---- piecewise linear --------------------------------------------------- */
@@ -349,36 +612,43 @@ static inline double d_relu6(double x, const double *p)
 
 /*
  * hardsigmoid(x) = clamp(alpha*x + beta, 0, 1).
- *  At the defaults (alpha exactly 1/6, beta 1/2) this is PyTorch's
- *  relu6(x+3)/6: x+3 is exact near the lower kink (Sterbenz) and the one
- *  division rounds once, so the kinks sit exactly at -3 and 3.
- *  Otherwise fma(alpha, x, beta) rounds alpha*x+beta once.
- *  Derivative alpha inside, 0 where alpha*x+beta is <= 0 or >= 1.
+ *  At the defaults (alpha exactly 1/6 as def_text says, beta 1/2) this is
+ *  PyTorch's relu6(x+3)/6: the kinks sit exactly at -3 and 3 and (x+3)/6 is
+ *  computed in dd and rounded once (x + 3 alone would round).
+ *  Otherwise fma(alpha, x, beta) rounds alpha*x+beta once; the derivative's
+ *  conditions use the exact sign of alpha*x + beta (- 1), since the rounded
+ *  fma can land on 0 or 1 when the exact value is beside it.
  */
-static inline double hardsigmoid_t(double x, const double *p)
+static inline int hardsigmoid_default(const double *p)
 {
-    if (p[0] == 1.0 / 6 && p[1] == 0.5) return (x + 3) / 6;
-    return fma(p[0], x, p[1]);
+    return p[0] == 1.0 / 6 && p[1] == 0.5;
 }
 
 static inline double k_hardsigmoid(double x, const double *p)
 {
     if (x != x) return x;
-    double t = hardsigmoid_t(x, p);
+    if (hardsigmoid_default(p)) {
+        if (x <= -3) return 0.0;
+        if (x >= 3) return 1.0;
+        return dd_round(dd_div_d(two_sum(x, 3), 6));
+    }
+    double t = fma(p[0], x, p[1]);
     return t <= 0 ? 0.0 : (t >= 1 ? 1.0 : t);
 }
 
 static inline double d_hardsigmoid(double x, const double *p)
 {
     if (x != x) return x;
-    double t = hardsigmoid_t(x, p);
-    return (t > 0 && t < 1) ? p[0] : 0;
+    if (hardsigmoid_default(p)) return (x > -3 && x < 3) ? p[0] : 0;
+    if (isinf(x)) return 0;
+    return (k_sign4(p[0], x, p[1], 0) > 0 && k_sign4(p[0], x, p[1], 1) < 0) ? p[0] : 0;
 }
 
 /*
  * hardswish(x) = x*relu6(x+3)/6: 0 for x <= -3, x for x >= 3 (so no
- * overflow of x*6 at 1e308), x*(x+3)/6 between.
- * hardswish'(x) = 0 (x <= -3), x/3 + 1/2 (-3 < x < 3), 1 (x >= 3).
+ * overflow of x*6 at 1e308), x*(x+3)/6 in dd between (two roundings
+ * otherwise, and x + 3 a third).
+ * hardswish'(x) = 0 (x <= -3), x/3 + 1/2 (-3 < x < 3, x/3 in dd), 1 (x >= 3).
  */
 static inline double k_hardswish(double x, const double *p)
 {
@@ -386,7 +656,7 @@ static inline double k_hardswish(double x, const double *p)
     if (x != x) return x;
     if (x <= -3) return 0.0;
     if (x >= 3) return x;
-    return x * (x + 3) / 6;
+    return dd_round(dd_div_d(dd_mul_d(two_sum(x, 3), x), 6));
 }
 
 static inline double d_hardswish(double x, const double *p)
@@ -395,7 +665,8 @@ static inline double d_hardswish(double x, const double *p)
     if (x != x) return x;
     if (x <= -3) return 0;
     if (x >= 3) return 1;
-    return x / 3 + 0.5;
+    double q = x / 3;
+    return dd_round(dd_add_d((dd){q, fma(-q, 3, x) / 3}, 0.5));
 }
 
 /* softshrink(x) = x - lambd (x > lambd), x + lambd (x < -lambd), 0 else. */

@@ -203,7 +203,7 @@ const struct activ_fn activ_registry[] = {
         .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
         .derivative = "1 if x > 0 else alpha*exp(x)",
         .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
-        .range = "(-alpha, inf)",
+        .range = "(min(-alpha, 0), inf)",
         .kinks = LIST(activ_kink, {"0", "alpha", "elu'(0) = alpha"}),
         .ulp_value = 1,
         .ulp_grad = 2,
@@ -243,7 +243,7 @@ const struct activ_fn activ_registry[] = {
                        "\\end{cases}",
         .derivative = "1 if x > 0 else exp(x/alpha)",
         .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & x \\le 0 \\end{cases}",
-        .range = "(-alpha, inf)",
+        .range = "(-alpha if alpha > 0 else -inf, inf)",
         .kinks = LIST(activ_kink, {"0", "1", "celu'(0) = 1"}),
         .ulp_value = 1,
         .ulp_grad = 2,
@@ -268,7 +268,7 @@ const struct activ_fn activ_registry[] = {
                       "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
                       "3*0.044715*x**2))",
         .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
-        .range = "[-0.17, inf)",
+        .range = "[-0.1701, inf)",
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "erfc(-x/sqrt 2), not 1 + erf, which cancels for x < 0; the tanh form as "

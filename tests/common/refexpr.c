@@ -1056,28 +1056,34 @@ static double ulp_of(mpfr_srcptr m, int p, int emin)
     return ldexp(1.0, (int)e - p + 1);
 }
 
-/* Fill out when [lo, hi] pins down both roundings and the residual. */
-static int converged(mpfr_srcptr lo, mpfr_srcptr hi, rx_value *out)
+/* Fill out when [lo, hi] pins down both roundings and the residual.
+ * hard: the interval is far narrower than an ULP but straddles a rounding
+ * boundary, as x - tanh(x) does at x = 2^53 + 1 (the exact value is below
+ * the midpoint by e^-2^54): take the rounding of the interval's middle. */
+static int converged(mpfr_srcptr lo, mpfr_srcptr hi, rx_value *out, int hard)
 {
     double dl = mpfr_get_d(lo, MPFR_RNDN), dh = mpfr_get_d(hi, MPFR_RNDN);
     float fl = mpfr_get_flt(lo, MPFR_RNDN), fh = mpfr_get_flt(hi, MPFR_RNDN);
-    if (dl != dh || fl != fh) return 0;
+    if (!hard && (dl != dh || fl != fh)) return 0;
     mpfr_prec_t prec = mpfr_get_prec(lo) + 2;
     mpfr_t mid, w;
     mpfr_inits2(prec, mid, w, (mpfr_ptr)0);
     mpfr_add(mid, lo, hi, MPFR_RNDN); /* exact with 2 more bits (unless Inf) */
     mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
     mpfr_sub(w, hi, lo, MPFR_RNDU);
-    out->d = dh;
-    out->f = fh;
+    out->d = hard ? mpfr_get_d(mid, MPFR_RNDN) : dh;
+    out->f = hard ? mpfr_get_flt(mid, MPFR_RNDN) : fh;
+    dh = out->d, fh = out->f;
     out->d_ulp = ulp_of(mid, 53, -1022);
     out->f_ulp = ulp_of(mid, 24, -126);
     int ulp_exp = ilogb(out->d_ulp); /* 2^-1086 underflows a double: compare in MPFR */
     int ok = isinf(dh) || mpfr_cmp_ui_2exp(w, 1, ulp_exp - 12) <= 0;
     if (ok) {
         mpfr_sub_d(w, mid, dh, MPFR_RNDN);
+        mpfr_div_d(w, w, out->d_ulp, MPFR_RNDN);
         out->d_res = isinf(dh) ? NAN : mpfr_get_d(w, MPFR_RNDN);
         mpfr_sub_d(w, mid, (double)fh, MPFR_RNDN);
+        mpfr_div_d(w, w, out->f_ulp, MPFR_RNDN);
         out->f_res = isinf(fh) ? NAN : mpfr_get_d(w, MPFR_RNDN);
     }
     mpfr_clears(mid, w, (mpfr_ptr)0);
@@ -1092,7 +1098,8 @@ void rx_eval_mpfr(const rx_expr *e, const rx_env *env, mpfr_srcptr x, rx_value *
         mpfr_t lo, hi;
         mpfr_inits2(prec, lo, hi, (mpfr_ptr)0);
         int r = rx_eval_interval(e, env, x, prec, lo, hi);
-        int done = r == EV_NAN || (r == EV_OK && converged(lo, hi, out));
+        int done = r == EV_NAN || (r == EV_OK && converged(lo, hi, out, 0)) ||
+                   (r == EV_OK && prec >= 2048 && converged(lo, hi, out, 1));
         mpfr_clears(lo, hi, (mpfr_ptr)0);
         if (r == EV_NAN) {
             out->status = RX_NAN;
@@ -1124,7 +1131,7 @@ double rx_ulp_error(const rx_value *v, double c)
     if (isnan(c)) return INFINITY;
     if (isinf(v->d)) return c == v->d ? 0 : INFINITY;
     if (isinf(c)) return INFINITY;
-    return fabs((c - v->d) - v->d_res) / v->d_ulp;
+    return fabs((c - v->d) / v->d_ulp - v->d_res);
 }
 
 double rx_ulp_error_f(const rx_value *v, float c)
@@ -1132,5 +1139,5 @@ double rx_ulp_error_f(const rx_value *v, float c)
     if (isnan(c)) return INFINITY;
     if (isinf(v->f)) return c == v->f ? 0 : INFINITY;
     if (isinf(c)) return INFINITY;
-    return fabs(((double)c - (double)v->f) - v->f_res) / v->f_ulp;
+    return fabs(((double)c - (double)v->f) / v->f_ulp - v->f_res);
 }

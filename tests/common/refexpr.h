@@ -54,10 +54,11 @@ void rx_env_init(rx_env *env, const activ_params *p);
 typedef struct rx_value {
     int status;    /* RX_OK, RX_NAN (undefined, e.g. 0/0), RX_FAIL (no convergence/error) */
     double d;      /* exact value rounded to nearest double (+-Inf on overflow) */
-    double d_res;  /* exact - d, rounded (NaN when d is infinite) */
+    double d_res;  /* (exact - d)/d_ulp (NaN when d is infinite): in ULPs, so
+                      subnormal residuals do not underflow */
     double d_ulp;  /* ULP of the exact value in double: 2^(max(e,-1022)-52) */
     float f;       /* exact value rounded to nearest float */
-    double f_res;  /* exact - f, rounded to double */
+    double f_res;  /* (exact - f)/f_ulp */
     double f_ulp;  /* ULP of the exact value in float: 2^(max(e,-126)-23) */
     int is_bool;   /* the expression was a condition; d is 0 or 1 */
     long prec;     /* precision (bits) at which it converged */

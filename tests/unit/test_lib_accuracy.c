@@ -358,6 +358,9 @@ static void print_table(FILE *out, int tsv)
             fprintf(out, "%-12s %9.3f %9.3f %9.3f %9.3f  (%g/%g, %zu points, %.1f s)\n",
                     activ_name(f), m[0], m[1], m[2], m[3], activ_ulp_bound(f, 0),
                     activ_ulp_bound(f, 1), stats[i].points, stats[i].seconds);
+        if (!tsv && getenv("ACTIV_VERBOSE"))
+            fprintf(out, "%12s at x = %a %a %a %a\n", "", stats[i].at[0], stats[i].at[1],
+                    stats[i].at[2], stats[i].at[3]);
     }
 }
 

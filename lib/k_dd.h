@@ -1,0 +1,195 @@
+/*
+ * k_dd.h - double-double arithmetic for the kernels (internal).
+ *
+ * A dd is an unevaluated sum hi + lo with |lo| <= ulp(hi)/2: about 106 bits.
+ * The kernels compute in dd and round once at the end, which is how they stay
+ * within 1 ULP where a chain of double operations would not (every rounding
+ * of an intermediate costs up to half an ULP, and exp/erfc amplify the
+ * rounding of their arguments). The error-free transformations need exact
+ * IEEE arithmetic: never -ffast-math, and no contraction of a*b+c behind our
+ * back (GCC does not contract in ISO C mode; clang is told here).
+ */
+#ifndef ACTIV_K_DD_H
+#define ACTIV_K_DD_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+typedef struct dd {
+    double hi, lo;
+} dd;
+
+/* A dd with a separate binary exponent: (hi + lo) * 2^k. Results of exp far
+ * outside the double range stay exact until the one final rounding. */
+typedef struct dde {
+    double hi, lo;
+    int k;
+} dde;
+
+/* s + e = a + b exactly (Knuth). */
+static inline dd two_sum(double a, double b)
+{
+    double s = a + b, bb = s - a;
+    return (dd){s, (a - (s - bb)) + (b - bb)};
+}
+
+/* s + e = a + b exactly, when |a| >= |b| or a == 0 (Dekker). */
+static inline dd fast_two_sum(double a, double b)
+{
+    double s = a + b;
+    return (dd){s, b - (s - a)};
+}
+
+/* p + e = a * b exactly (unless the product underflows). */
+static inline dd two_prod(double a, double b)
+{
+    double p = a * b;
+    return (dd){p, fma(a, b, -p)};
+}
+
+static inline dd dd_add(dd a, dd b)
+{
+    dd s = two_sum(a.hi, b.hi);
+    return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+}
+
+static inline dd dd_add_d(dd a, double b)
+{
+    dd s = two_sum(a.hi, b);
+    return fast_two_sum(s.hi, s.lo + a.lo);
+}
+
+static inline dd dd_neg(dd a)
+{
+    return (dd){-a.hi, -a.lo};
+}
+
+static inline dd dd_mul(dd a, dd b)
+{
+    dd p = two_prod(a.hi, b.hi);
+    return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+static inline dd dd_mul_d(dd a, double b)
+{
+    dd p = two_prod(a.hi, b);
+    return fast_two_sum(p.hi, p.lo + a.lo * b);
+}
+
+/* a / b: the first quotient's remainder is exact (fma), the second quotient
+ * corrects it; relative error about 2^-104. */
+static inline dd dd_div(dd a, dd b)
+{
+    double q = a.hi / b.hi;
+    double r = fma(-q, b.hi, a.hi) + (a.lo - q * b.lo);
+    return fast_two_sum(q, r / b.hi);
+}
+
+static inline dd dd_div_d(dd a, double b)
+{
+    double q = a.hi / b;
+    double r = fma(-q, b, a.hi) + a.lo;
+    return fast_two_sum(q, r / b);
+}
+
+static inline dd dd_recip(dd b)
+{
+    return dd_div((dd){1, 0}, b);
+}
+
+static inline double dd_round(dd a)
+{
+    return a.hi + a.lo;
+}
+
+static inline double k_asdouble(uint64_t b)
+{
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+static inline uint64_t k_asuint64(double d)
+{
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+/* 2^k for -1022 <= k <= 1023, exactly. */
+static inline double k_pow2(int k)
+{
+    return k_asdouble((uint64_t)(k + 1023) << 52);
+}
+
+/* Round (hi + lo)*2^k with one rounding where the result is subnormal:
+ * F = (hi + lo)*2^(k+1074) is the result in units of the smallest subnormal;
+ * round hi's part to an integer, then let lo decide the last step. */
+static inline double dd_scale_subnormal(double hi, double lo, int k)
+{
+    double s = fabs(hi), sl = hi < 0 ? -lo : lo;
+    int e = k + 1074; /* >= -60 here, so the scaling below is exact */
+    double f = e >= 0 ? s * k_pow2(e > 1023 ? 1023 : e) : s / k_pow2(-e);
+    double fl = e >= 0 ? sl * k_pow2(e > 1023 ? 1023 : e) : sl / k_pow2(-e);
+    if (f >= 0x1p52) /* normal after all */
+        return copysign(((s + sl) * k_pow2(k + 600)) * 0x1p-600, hi);
+    double r = (f + 0x1p52) - 0x1p52; /* nearest integer, ties to even */
+    double d = (f - r) + fl;
+    if (d > 0.5) r += 1;
+    if (d < -0.5) r -= 1;
+    return copysign(r * 0x1p-1074, hi);
+}
+
+/* (hi + lo)*2^k rounded once to a double, IEEE overflow to +-Inf included.
+ * |hi| is expected in [2^-60, 2^60]. */
+static inline double dd_scale(double hi, double lo, int k)
+{
+    if (k >= -960 && k <= 960) return (hi + lo) * k_pow2(k);
+    if (k > 960) return ((hi + lo) * k_pow2(k - 960)) * 0x1p960;
+    if (k < -1200 || hi == 0) return copysign(0.0, hi);
+    return dd_scale_subnormal(hi, lo, k);
+}
+
+static inline double dde_round(dde a)
+{
+    return dd_scale(a.hi, a.lo, a.k);
+}
+
+/* The dd value of a dde: exact for k >= -1022; rounded (lo dropped) where
+ * the value is subnormal; 0 below. */
+static inline dd dde_to_dd(dde a)
+{
+    if (a.k >= -1022) return (dd){a.hi * k_pow2(a.k), a.lo * k_pow2(a.k)};
+    if (a.k < -1140) return (dd){0, 0};
+    return (dd){(a.hi * k_pow2(a.k + 200)) * 0x1p-200, 0};
+}
+
+/* Exact sign of a*b + c - d (a*b above 2^-969 so its error is exact):
+ * for hardsigmoid's conditions, where rounding fma(a, b, c) to 0 or 1 would
+ * decide a kink wrongly. Summed as a floating-point expansion (Shewchuk):
+ * its largest nonzero component has the sign of the sum. */
+static inline int k_sign4(double a, double b, double c, double d)
+{
+    dd p = two_prod(a, b);
+    double v[4] = {p.lo, p.hi, c, -d}, e[4];
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        double q = v[i];
+        int m = 0;
+        for (int j = 0; j < n; j++) {
+            dd s = two_sum(q, e[j]);
+            if (s.lo != 0) e[m++] = s.lo;
+            q = s.hi;
+        }
+        if (q != 0) e[m++] = q;
+        n = m;
+    }
+    return n == 0 ? 0 : (e[n - 1] > 0 ? 1 : -1);
+}
+
+#endif
