@@ -406,6 +406,10 @@ static const char *const top_keys[K_COUNT] = {"activation", "x",     "range",
                                               "params",     "dtype", "grad_output"};
 
 #define MAX_RAW_PARAMS 16
+/* Duplicates among unknown top-level keys are found among the first this
+ * many distinct ones (the body is a 422 unknown-field anyway; the bound
+ * keeps a hostile object of millions of keys linear and small). */
+#define MAX_UNKNOWN_KEYS 64
 
 /* State of one JSON decode. */
 typedef struct jdec {
@@ -423,6 +427,12 @@ typedef struct jdec {
     char dtype[16];
     size_t dtype_len;
     json_t *params, *range;
+    /* unknown top-level keys seen so far (decoded), for duplicate checks */
+    struct {
+        char *s;
+        size_t len;
+    } unknown[MAX_UNKNOWN_KEYS];
+    unsigned n_unknown;
 } jdec;
 
 /* The next byte, or 0 at the end of the body (never read past it). */
@@ -573,6 +583,42 @@ static json_t *scan_object_field(jdec *d, int key)
     return v;
 }
 
+/* An unknown top-level key (decoded prefix in key[], full length klen,
+ * starting at kstart): 1 if it repeats an earlier one, else remembered. */
+static int unknown_key_repeats(jdec *d, const char *kstart, const char *key, size_t klen,
+                               size_t cap)
+{
+    char *full = NULL;
+    const char *k = key;
+    if (klen > cap) { /* decode the whole key again from the body */
+        js_cur c = {d->c.base, kstart, d->c.end};
+        js_error err;
+        size_t len;
+        full = malloc(klen);
+        if (!full || js_string(&c, full, klen, &len, &err) != JS_OK) {
+            free(full);
+            return 0;
+        }
+        k = full;
+    }
+    for (unsigned i = 0; i < d->n_unknown; i++) {
+        if (d->unknown[i].len == klen && memcmp(d->unknown[i].s, k, klen) == 0) {
+            free(full);
+            return 1;
+        }
+    }
+    if (d->n_unknown < MAX_UNKNOWN_KEYS) {
+        if (!full && (full = malloc(klen ? klen : 1)) != NULL) memcpy(full, key, klen);
+        if (full) {
+            d->unknown[d->n_unknown].s = full;
+            d->unknown[d->n_unknown++].len = klen;
+            return 0;
+        }
+    }
+    free(full);
+    return 0;
+}
+
 static int lookup_key(const char *k, size_t len)
 {
     for (int i = 0; i < K_COUNT; i++)
@@ -628,6 +674,10 @@ static void scan_member(jdec *d)
         d->range = scan_object_field(d, k);
         break;
     default: {
+        if (unknown_key_repeats(d, kstart, key, klen, sizeof key)) {
+            syntax_at(d, kstart, "duplicate object key");
+            return;
+        }
         if (js_skip(&d->c, 1, &d->err) != JS_OK) {
             d->syntax = 1;
             return;
@@ -793,6 +843,14 @@ int request_from_json(const char *body, size_t len, int grad, const req_limits *
     d.lim = lim;
     d.e = e;
     scan_document(&d);
+    /* A raw NUL is never JSON, but jansson 2.14 (and so jsonscan, which
+     * matches it byte for byte) lets one pass right after a number or a
+     * literal: [1\0] reads as [1]. One memchr over the body closes that. */
+    const char *nul = memchr(body, 0, len);
+    if (nul && (!d.syntax || (size_t)(nul - body) < d.err.offset)) {
+        d.syntax = 0;
+        syntax_at(&d, nul, "NUL byte in the body");
+    }
     if (d.syntax) {
         problem_set(p, P_MALFORMED_JSON, "%s", d.err.msg);
         js_position(body, d.err.offset, &p->line, &p->column);
@@ -805,6 +863,7 @@ int request_from_json(const char *body, size_t len, int grad, const req_limits *
     }
     rc = json_semantics(&d, p);
 out:
+    for (unsigned i = 0; i < d.n_unknown; i++) free(d.unknown[i].s);
     json_decref(d.params);
     json_decref(d.range);
     if (rc != 0) eval_req_free(e);
@@ -1019,10 +1078,17 @@ int request_from_binary(const query_arg *args, size_t nargs, size_t body_len, in
     if (q.shape) {
         if (parse_shape(q.shape, e, p) != 0) return -1;
         size_t prod = 1;
-        for (unsigned d = 0; d < e->x.ndim; d++) prod *= e->x.dims[d];
-        if (prod != n) {
-            problem_set(p, P_SHAPE_MISMATCH, "shape %s has %zu elements but the body holds %zu",
-                        q.shape, prod, n);
+        int wrapped = 0; /* 3,12297829382473034411 must not "multiply" to 1 */
+        for (unsigned d = 0; d < e->x.ndim; d++)
+            wrapped |= __builtin_mul_overflow(prod, e->x.dims[d], &prod);
+        if (wrapped || prod != n) {
+            if (wrapped)
+                problem_set(p, P_SHAPE_MISMATCH,
+                            "shape %s has more elements than any body but the body holds %zu",
+                            q.shape, n);
+            else
+                problem_set(p, P_SHAPE_MISMATCH, "shape %s has %zu elements but the body holds %zu",
+                            q.shape, prod, n);
             snprintf(p->parameter, sizeof p->parameter, "shape");
             return -1;
         }
