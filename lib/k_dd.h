@@ -20,6 +20,14 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
+/* Forced inlining: the array loops are compiled twice (baseline and FMA,
+ * registry.c), and only code inlined into them gets the FMA instructions. */
+#if defined(__GNUC__)
+#define K_INLINE static inline __attribute__((always_inline))
+#else
+#define K_INLINE static inline
+#endif
+
 typedef struct dd {
     double hi, lo;
 } dd;
@@ -32,89 +40,91 @@ typedef struct dde {
 } dde;
 
 /* s + e = a + b exactly (Knuth). */
-static inline dd two_sum(double a, double b)
+K_INLINE dd two_sum(double a, double b)
 {
     double s = a + b, bb = s - a;
     return (dd){s, (a - (s - bb)) + (b - bb)};
 }
 
 /* s + e = a + b exactly, when |a| >= |b| or a == 0 (Dekker). */
-static inline dd fast_two_sum(double a, double b)
+K_INLINE dd fast_two_sum(double a, double b)
 {
     double s = a + b;
     return (dd){s, b - (s - a)};
 }
 
 /* p + e = a * b exactly (unless the product underflows). */
-static inline dd two_prod(double a, double b)
+K_INLINE dd two_prod(double a, double b)
 {
     double p = a * b;
     return (dd){p, fma(a, b, -p)};
 }
 
-static inline dd dd_add(dd a, dd b)
+K_INLINE dd dd_add(dd a, dd b)
 {
     dd s = two_sum(a.hi, b.hi);
     return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
 }
 
-static inline dd dd_add_d(dd a, double b)
+K_INLINE dd dd_add_d(dd a, double b)
 {
     dd s = two_sum(a.hi, b);
     return fast_two_sum(s.hi, s.lo + a.lo);
 }
 
-static inline dd dd_neg(dd a)
+K_INLINE dd dd_neg(dd a)
 {
     return (dd){-a.hi, -a.lo};
 }
 
-static inline dd dd_mul(dd a, dd b)
+K_INLINE dd dd_mul(dd a, dd b)
 {
     dd p = two_prod(a.hi, b.hi);
     return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
 }
 
-static inline dd dd_mul_d(dd a, double b)
+K_INLINE dd dd_mul_d(dd a, double b)
 {
     dd p = two_prod(a.hi, b);
     return fast_two_sum(p.hi, p.lo + a.lo * b);
 }
 
-/* a / b: the first quotient's remainder is exact (fma), the second quotient
- * corrects it; relative error about 2^-104. */
-static inline dd dd_div(dd a, dd b)
+/* a / b for |b.hi| >= 2^-1000, with one division: q = a.hi*(1/b.hi) may be an ULP off, but its
+ * remainder a - q*b is exact (fma) and small, so q + remainder/b is a/b to
+ * about 2^-104; the remainder's quotient needs only the approximate 1/b.hi. */
+K_INLINE dd dd_div(dd a, dd b)
 {
-    double q = a.hi / b.hi;
+    double inv = 1 / b.hi, q = a.hi * inv;
     double r = fma(-q, b.hi, a.hi) + (a.lo - q * b.lo);
-    return fast_two_sum(q, r / b.hi);
+    return fast_two_sum(q, r * inv);
 }
 
-static inline dd dd_div_d(dd a, double b)
+/* a / b for any b (a true division: 1/b may overflow where a/b does not). */
+K_INLINE dd dd_div_d(dd a, double b)
 {
     double q = a.hi / b;
     double r = fma(-q, b, a.hi) + a.lo;
     return fast_two_sum(q, r / b);
 }
 
-static inline dd dd_recip(dd b)
+K_INLINE dd dd_recip(dd b)
 {
     return dd_div((dd){1, 0}, b);
 }
 
-static inline double dd_round(dd a)
+K_INLINE double dd_round(dd a)
 {
     return a.hi + a.lo;
 }
 
-static inline double k_asdouble(uint64_t b)
+K_INLINE double k_asdouble(uint64_t b)
 {
     double d;
     memcpy(&d, &b, sizeof d);
     return d;
 }
 
-static inline uint64_t k_asuint64(double d)
+K_INLINE uint64_t k_asuint64(double d)
 {
     uint64_t b;
     memcpy(&b, &d, sizeof b);
@@ -122,7 +132,7 @@ static inline uint64_t k_asuint64(double d)
 }
 
 /* 2^k for -1022 <= k <= 1023, exactly. */
-static inline double k_pow2(int k)
+K_INLINE double k_pow2(int k)
 {
     return k_asdouble((uint64_t)(k + 1023) << 52);
 }
@@ -130,7 +140,7 @@ static inline double k_pow2(int k)
 /* Round (hi + lo)*2^k with one rounding where the result is subnormal:
  * F = (hi + lo)*2^(k+1074) is the result in units of the smallest subnormal;
  * round hi's part to an integer, then let lo decide the last step. */
-static inline double dd_scale_subnormal(double hi, double lo, int k)
+K_INLINE double dd_scale_subnormal(double hi, double lo, int k)
 {
     double s = fabs(hi), sl = hi < 0 ? -lo : lo;
     int e = k + 1074; /* >= -60 here, so the scaling below is exact */
@@ -147,7 +157,7 @@ static inline double dd_scale_subnormal(double hi, double lo, int k)
 
 /* (hi + lo)*2^k rounded once to a double, IEEE overflow to +-Inf included.
  * |hi| is expected in [2^-60, 2^60]. */
-static inline double dd_scale(double hi, double lo, int k)
+K_INLINE double dd_scale(double hi, double lo, int k)
 {
     if (k >= -960 && k <= 960) return (hi + lo) * k_pow2(k);
     if (k > 960) return ((hi + lo) * k_pow2(k - 960)) * 0x1p960;
@@ -155,14 +165,14 @@ static inline double dd_scale(double hi, double lo, int k)
     return dd_scale_subnormal(hi, lo, k);
 }
 
-static inline double dde_round(dde a)
+K_INLINE double dde_round(dde a)
 {
     return dd_scale(a.hi, a.lo, a.k);
 }
 
 /* The dd value of a dde: exact for k >= -1022; rounded (lo dropped) where
  * the value is subnormal; 0 below. */
-static inline dd dde_to_dd(dde a)
+K_INLINE dd dde_to_dd(dde a)
 {
     if (a.k >= -1022) return (dd){a.hi * k_pow2(a.k), a.lo * k_pow2(a.k)};
     if (a.k < -1140) return (dd){0, 0};
@@ -173,7 +183,7 @@ static inline dd dde_to_dd(dde a)
  * for hardsigmoid's conditions, where rounding fma(a, b, c) to 0 or 1 would
  * decide a kink wrongly. Summed as a floating-point expansion (Shewchuk):
  * its largest nonzero component has the sign of the sum. */
-static inline int k_sign4(double a, double b, double c, double d)
+K_INLINE int k_sign4(double a, double b, double c, double d)
 {
     dd p = two_prod(a, b);
     double v[4] = {p.lo, p.hi, c, -d}, e[4];

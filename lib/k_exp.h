@@ -24,7 +24,7 @@
  * n*K_LN2N_HI is exact (34-bit constant, |n| < 2^18) and cancels exactly
  * against x (Sterbenz).
  */
-static inline dde exp_dd(double xh, double xl)
+K_INLINE dde exp_dd(double xh, double xl)
 {
     double z = xh * 0x1.71547652b82fep7; /* 128/ln2 */
     double kd = (z + K_EXP_SHIFT) - K_EXP_SHIFT;
@@ -52,7 +52,7 @@ static inline dde exp_dd(double xh, double xl)
  *  otherwise:  exp_dd(x) - 1 in dd; for |x| >= 2^-8 the cancellation costs
  *              at most 8 bits of exp_dd's 66.
  */
-static inline dd expm1_dd(double x)
+K_INLINE dd expm1_dd(double x)
 {
     if (fabs(x) < 0x1p-8) {
         dd x2 = two_prod(x, x);
@@ -80,7 +80,7 @@ static inline dd expm1_dd(double x)
  * log1p(r) is 0, so the result keeps relative accuracy (log1p(1e-300) too).
  */
 /* log1p(r1 + r2) for |r1| <= 2^-8, |r2| <= ulp(r1). */
-static inline dd log1p_small(double r1, double r2)
+K_INLINE dd log1p_small(double r1, double r2)
 {
     dd sq = two_prod(r1, r1);
     double poly =
@@ -95,7 +95,7 @@ static inline dd log1p_small(double r1, double r2)
     return l1;
 }
 
-static inline dd log_dd(double hi, double lo)
+K_INLINE dd log_dd(double hi, double lo)
 {
     uint64_t b = k_asuint64(hi);
     int e = (int)(b >> 52) - 1023;
@@ -109,7 +109,7 @@ static inline dd log_dd(double hi, double lo)
 
 /* log(1 + y) for y >= 0 given as a dd; small y directly by the series, so
  * y's low half is not rounded away in 1 + y. */
-static inline dd log1p_dd(dd y)
+K_INLINE dd log1p_dd(dd y)
 {
     if (y.hi < 0x1p-9) return log1p_small(y.hi, y.lo);
     dd s = fast_two_sum(1, y.hi);
@@ -120,7 +120,7 @@ static inline dd log1p_dd(dd y)
  * tanh(a), a >= 0: -expm1(-2a)/(2 + expm1(-2a)); no cancellation near 0
  * because expm1 is accurate there, and none for large a (1 - tiny).
  */
-static inline dd tanh_dd(double a)
+K_INLINE dd tanh_dd(double a)
 {
     if (a > 40) return (dd){1, -2 * exp(-2 * a)};
     dd em = expm1_dd(-2 * a);
@@ -133,14 +133,14 @@ static inline dd tanh_dd(double a)
  * sig_neg keeps an exponent: below t = -700 it is e itself (e/(1+e) = e(1-e)
  * and e < 2^-1000), rounded once however far down it goes.
  */
-static inline dd sig_pos(double ah, double al)
+K_INLINE dd sig_pos(double ah, double al)
 {
     if (ah > 40) return (dd){1, -exp(-ah)}; /* 1/(1+e) = 1 - e + e^2, e^2 < 2^-115 */
     dd e = dde_to_dd(exp_dd(-ah, -al));
     return dd_recip(dd_add_d(e, 1));
 }
 
-static inline dde sig_neg(double ah, double al)
+K_INLINE dde sig_neg(double ah, double al)
 {
     if (ah > 1400) return (dde){0, 0, 0};
     dde e = exp_dd(-ah, -al);

@@ -17,7 +17,7 @@
  * it, the tail Q(a) = phi(a)*R(a) keeps full relative accuracy where erfc
  * alone (glibc: several ULP) or 1 - Phi (cancellation) would not.
  */
-static inline dd mills_dd(double a)
+K_INLINE dd mills_dd(double a)
 {
     int i = (int)(a * MILLS_STEP);
     double t = a - (double)i / MILLS_STEP; /* exact */
@@ -34,7 +34,7 @@ static inline dd mills_dd(double a)
  * phi(a) = exp(-a^2/2)/sqrt(2 pi), exponent kept. a^2/2 is split exactly
  * (two_prod): rounded, its error at a = 38 (2^-44) would cost exp 2^9 ULP.
  */
-static inline dde phi_dde(double a)
+K_INLINE dde phi_dde(double a)
 {
     dd a2 = two_prod(a, a);
     dde e = exp_dd(-0.5 * a2.hi, -0.5 * a2.lo);
@@ -48,12 +48,12 @@ static inline dde phi_dde(double a)
  * fitted polynomial keeps the relative accuracy that the direct formula
  * loses to cancellation (its terms are 2^52 times larger than f' next to x0).
  */
-static inline int near_root(const struct k_root *R, double x)
+K_INLINE int near_root(const struct k_root *R, double x)
 {
     return fabs(x - R->x0[0]) < R->radius;
 }
 
-static inline double root_patch(const struct k_root *R, double x)
+K_INLINE double root_patch(const struct k_root *R, double x)
 {
     dd t = two_sum(x - R->x0[0], -R->x0[1]);
     t.lo -= R->x0[2];

@@ -39,13 +39,13 @@
  *          Inf/Inf = NaN at t = -710; below t = -700 it is e with its own
  *          exponent, rounded once into the subnormals.
  */
-static inline double sigmoid_dd(double th, double tl)
+K_INLINE double sigmoid_dd(double th, double tl)
 {
     if (th >= 0) return th > 38 ? 1 : dd_round(sig_pos(th, tl));
     return dde_round(sig_neg(-th, -tl));
 }
 
-static inline double k_sigmoid(double x, const double *p)
+K_INLINE double k_sigmoid(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -58,7 +58,7 @@ static inline double k_sigmoid(double x, const double *p)
  *  into the subnormals (s*(1-s) is 0 from x = 37 on: 1-s rounds to 0).
  *  |x| > 700: e itself (the factor (1+e)^-2 is 1 - 2^-1000).
  */
-static inline double d_sigmoid(double x, const double *p)
+K_INLINE double d_sigmoid(double x, const double *p)
 {
     (void)p;
     double a = fabs(x);
@@ -75,7 +75,7 @@ static inline double d_sigmoid(double x, const double *p)
  * (glibc's tanh is documented at 2 ULP).
  *  |x| < 2^-27: x (x^3/3 is below half an ULP); |x| > 19.1: +-1.
  */
-static inline double k_tanh(double x, const double *p)
+K_INLINE double k_tanh(double x, const double *p)
 {
     (void)p;
     double a = fabs(x);
@@ -89,7 +89,7 @@ static inline double k_tanh(double x, const double *p)
  *  1 - t^2 loses everything once t rounds to 1 (|x| > 19); this form keeps
  *  relative accuracy into the subnormals (|x| ~ 372); 4e alone past |x| = 40.
  */
-static inline double d_tanh(double x, const double *p)
+K_INLINE double d_tanh(double x, const double *p)
 {
     (void)p;
     double a = fabs(x);
@@ -106,7 +106,7 @@ static inline double d_tanh(double x, const double *p)
  *  t > 0:  t + log1p(exp(-t)): log(1+exp(t)) would overflow for t > 709.
  *  t <= 0: log1p(exp(t)); below t = -700 it is e^t itself (e - e^2/2).
  */
-static inline dde softplus_core(double th, double tl)
+K_INLINE dde softplus_core(double th, double tl)
 {
     if (th > 0) {
         dd e = th > 800 ? (dd){0, 0} : dde_to_dd(exp_dd(-th, -tl));
@@ -122,7 +122,7 @@ static inline dde softplus_core(double th, double tl)
 
 /* logsigmoid(x) = -log(1 + exp(-x)) = -softplus(-x): the result is -exp(x)
  * (not a flushed 0) for large x, and x (not -Inf) for very negative x. */
-static inline double k_logsigmoid(double x, const double *p)
+K_INLINE double k_logsigmoid(double x, const double *p)
 {
     (void)p;
     if (x != x || x == -INFINITY) return x;
@@ -131,7 +131,7 @@ static inline double k_logsigmoid(double x, const double *p)
 }
 
 /* logsigmoid'(x) = sigmoid(-x). */
-static inline double d_logsigmoid(double x, const double *p)
+K_INLINE double d_logsigmoid(double x, const double *p)
 {
     return k_sigmoid(-x, p);
 }
@@ -142,13 +142,13 @@ static inline double d_logsigmoid(double x, const double *p)
  * the rounding of t by |t| (350 ULP at t = -700), and the switch compares the
  * exact product, as the formula says.
  */
-static inline int softplus_linear(const double *p, double x, dd *t)
+K_INLINE int softplus_linear(const double *p, double x, dd *t)
 {
     *t = two_prod(p[0], x);
     return t->hi > p[1] || (t->hi == p[1] && t->lo > 0);
 }
 
-static inline double k_softplus(double x, const double *p)
+K_INLINE double k_softplus(double x, const double *p)
 {
     dd t;
     if (x != x || softplus_linear(p, x, &t)) return x;
@@ -160,7 +160,7 @@ static inline double k_softplus(double x, const double *p)
 }
 
 /* softplus'(x) = sigmoid(beta*x) (with t exact), and 1 where beta*x > threshold. */
-static inline double d_softplus(double x, const double *p)
+K_INLINE double d_softplus(double x, const double *p)
 {
     dd t;
     if (x != x) return x;
@@ -173,7 +173,7 @@ static inline double d_softplus(double x, const double *p)
  * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf), x*e/(1+e) with e's
  * exponent kept for x < 0, so silu(-745) is not a flushed 0.
  */
-static inline double k_silu(double x, const double *p)
+K_INLINE double k_silu(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -191,7 +191,7 @@ static inline double k_silu(double x, const double *p)
  *          cancellation is at the root x0 = -1.2785 (1 + x0 + e^x0 = 0),
  *          where the fitted patch t*P(t) takes over; e*(1+x) below -700.
  */
-static inline double d_silu(double x, const double *p)
+K_INLINE double d_silu(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -219,7 +219,7 @@ static inline double d_silu(double x, const double *p)
  * (1+2E)/(1+2E+2E^2) so nothing overflows; x past 20 (tanh rounds to 1);
  * x*e below -700 (n/(n+2) = e there), exponent kept.
  */
-static inline double k_mish(double x, const double *p)
+K_INLINE double k_mish(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -248,7 +248,7 @@ static inline double k_mish(double x, const double *p)
  *          at the root x0 = -1.1924, covered by the fitted patch; e*(1+x)
  *          below -700.
  */
-static inline double d_mish(double x, const double *p)
+K_INLINE double d_mish(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -287,7 +287,7 @@ static const double k_tanhshrink_c[10] = {
 #define K_THIRD_HI 0x1.5555555555555p-2
 #define K_THIRD_LO 0x1.5555555555555p-56
 
-static inline double k_tanhshrink(double x, const double *p)
+K_INLINE double k_tanhshrink(double x, const double *p)
 {
     (void)p;
     double a = fabs(x);
@@ -310,7 +310,7 @@ static inline double k_tanhshrink(double x, const double *p)
 }
 
 /* tanhshrink'(x) = tanh(x)^2: x*x below 2^-27, 1 past 40. */
-static inline double d_tanhshrink(double x, const double *p)
+K_INLINE double d_tanhshrink(double x, const double *p)
 {
     (void)p;
     double a = fabs(x);
@@ -324,7 +324,7 @@ static inline double d_tanhshrink(double x, const double *p)
  * softsign(x) = x/(1+|x|) in dd (1 + |x| rounds); +-Inf gives +-1
  * (Inf/Inf would be NaN).
  */
-static inline double k_softsign(double x, const double *p)
+K_INLINE double k_softsign(double x, const double *p)
 {
     (void)p;
     if (isinf(x)) return copysign(1.0, x);
@@ -334,7 +334,7 @@ static inline double k_softsign(double x, const double *p)
 
 /* softsign'(x) = 1/(1+|x|)^2 as r*r, r = 1/(1+|x|) in dd: squaring 1+|x|
  * first would overflow at |x| ~ 1e154 while the true value is still normal. */
-static inline double d_softsign(double x, const double *p)
+K_INLINE double d_softsign(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -347,14 +347,14 @@ static inline double d_softsign(double x, const double *p)
 
 /* elu(x) = x (x > 0), alpha*expm1(x) (x <= 0): expm1 in dd, not exp(x)-1,
  * which loses every digit near 0 (elu(-1e-10)). */
-static inline double k_elu(double x, const double *p)
+K_INLINE double k_elu(double x, const double *p)
 {
     if (!(x <= 0)) return x;
     return dd_round(dd_mul_d(expm1_dd(x), p[0]));
 }
 
 /* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. */
-static inline double d_elu(double x, const double *p)
+K_INLINE double d_elu(double x, const double *p)
 {
     if (x != x) return x;
     if (x > 0) return 1;
@@ -365,13 +365,13 @@ static inline double d_elu(double x, const double *p)
 }
 
 /* scale*alpha exactly (its rounding alone would be half an ULP). */
-static inline dd selu_sa(void)
+K_INLINE dd selu_sa(void)
 {
     return two_prod(SELU_SCALE, SELU_ALPHA);
 }
 
 /* selu(x) = scale*x (x > 0), scale*alpha*expm1(x) (x <= 0). */
-static inline double k_selu(double x, const double *p)
+K_INLINE double k_selu(double x, const double *p)
 {
     (void)p;
     if (!(x <= 0)) return x != x ? x : SELU_SCALE * x;
@@ -379,7 +379,7 @@ static inline double k_selu(double x, const double *p)
 }
 
 /* selu'(x) = scale (x > 0), scale*alpha*exp(x) (x <= 0); selu'(0) = scale*alpha. */
-static inline double d_selu(double x, const double *p)
+K_INLINE double d_selu(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -391,7 +391,7 @@ static inline double d_selu(double x, const double *p)
 }
 
 /* q = x/alpha as a dd (the remainder is exact): exp amplifies its rounding. */
-static inline dd celu_q(double x, double alpha)
+K_INLINE dd celu_q(double x, double alpha)
 {
     double q = x / alpha;
     if (!isfinite(q) || fabs(q) > 0x1p1000) return (dd){q, 0};
@@ -405,7 +405,7 @@ static inline dd celu_q(double x, double alpha)
  *  q > 700 (alpha < 0): alpha*e^q with e^q's exponent kept (may overflow,
  *              truly); q < -800: -alpha.
  */
-static inline double k_celu(double x, const double *p)
+K_INLINE double k_celu(double x, const double *p)
 {
     if (!(x <= 0)) return x;
     double alpha = p[0];
@@ -434,7 +434,7 @@ static inline double k_celu(double x, const double *p)
 }
 
 /* celu'(x) = 1 (x > 0), exp(x/alpha) (x <= 0); celu'(0) = 1. */
-static inline double d_celu(double x, const double *p)
+K_INLINE double d_celu(double x, const double *p)
 {
     if (!(x <= 0)) return x != x ? x : 1;
     dd q = celu_q(x, p[0]);
@@ -460,7 +460,7 @@ static inline double d_celu(double x, const double *p)
  *  x <  0: x*phi(|x|)R(|x|), exponent kept: 1 + erf(x/sqrt 2) would cancel,
  *          and glibc's erfc is several ULP off in the tail. -0 past -40.
  */
-static inline double gelu_exact(double x)
+K_INLINE double gelu_exact(double x)
 {
     if (x >= 0) {
         if (x > 40) return x;
@@ -478,7 +478,7 @@ static inline double gelu_exact(double x)
  * phi(a)(R(a) - a), a = -x, for x < 0: R(a) - a cancels at the root
  * x0 = -0.7518 (fitted patch there); 1 past 40, -0 past -40.
  */
-static inline double gelu_exact_grad(double x)
+K_INLINE double gelu_exact_grad(double x)
 {
     if (x >= 0) {
         if (x > 40) return 1;
@@ -493,7 +493,7 @@ static inline double gelu_exact_grad(double x)
 }
 
 /* w = 2*sqrt(2/pi)*(x + 0.044715x^3) in dd (|x| <= 30 here). */
-static inline dd gelu_w(double x)
+K_INLINE dd gelu_w(double x)
 {
     dd x3 = dd_mul_d(two_prod(x, x), x);
     dd in = dd_add_d(dd_mul(x3, (dd){GELU_C_HI, GELU_C_LO}), x);
@@ -505,7 +505,7 @@ static inline dd gelu_w(double x)
  * sigmoid form avoiding 1 + tanh cancelling for x < 0; w in dd. x past 10
  * (sigmoid(w) rounds to 1), -0 past -30 (sigmoid(w) < e^-1900).
  */
-static inline double gelu_tanh(double x)
+K_INLINE double gelu_tanh(double x)
 {
     if (x > 10) return x;
     if (x < -30) return -0.0;
@@ -520,7 +520,7 @@ static inline double gelu_tanh(double x)
  * Its derivative: s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2).
  * The bracket cancels at the root x0 = -0.7525 (fitted patch there).
  */
-static inline double gelu_tanh_grad(double x)
+K_INLINE double gelu_tanh_grad(double x)
 {
     if (x > 10) return 1;
     if (x < -30) return -0.0;
@@ -538,13 +538,13 @@ static inline double gelu_tanh_grad(double x)
     return dd_scale(m.hi, m.lo, small.k);
 }
 
-static inline double k_gelu(double x, const double *p)
+K_INLINE double k_gelu(double x, const double *p)
 {
     if (x != x) return x;
     return p[0] != 0 ? gelu_tanh(x) : gelu_exact(x);
 }
 
-static inline double d_gelu(double x, const double *p)
+K_INLINE double d_gelu(double x, const double *p)
 {
     if (x != x) return x;
     return p[0] != 0 ? gelu_tanh_grad(x) : gelu_exact_grad(x);
@@ -553,26 +553,26 @@ static inline double d_gelu(double x, const double *p)
 /* ---- piecewise linear --------------------------------------------------- */
 
 /* relu(x) = max(x, 0), NaN kept; relu'(0) = 0. */
-static inline double k_relu(double x, const double *p)
+K_INLINE double k_relu(double x, const double *p)
 {
     (void)p;
     return (x > 0 || x != x) ? x : 0.0;
 }
 
-static inline double d_relu(double x, const double *p)
+K_INLINE double d_relu(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
     return x > 0 ? 1 : 0;
 }
 
-static inline double k_leaky_relu(double x, const double *p)
+K_INLINE double k_leaky_relu(double x, const double *p)
 {
     return x > 0 ? x : p[0] * x;
 }
 
 /* leaky_relu'(0) = negative_slope. */
-static inline double d_leaky_relu(double x, const double *p)
+K_INLINE double d_leaky_relu(double x, const double *p)
 {
     if (x != x) return x;
     return x > 0 ? 1 : p[0];
@@ -583,13 +583,13 @@ static inline double d_leaky_relu(double x, const double *p)
 #define d_prelu d_leaky_relu
 
 /* hardtanh(x) = clamp(x, min_val, max_val); 0 derivative at both bounds. */
-static inline double k_hardtanh(double x, const double *p)
+K_INLINE double k_hardtanh(double x, const double *p)
 {
     if (x != x) return x;
     return x < p[0] ? p[0] : (x > p[1] ? p[1] : x);
 }
 
-static inline double d_hardtanh(double x, const double *p)
+K_INLINE double d_hardtanh(double x, const double *p)
 {
     if (x != x) return x;
     return (x > p[0] && x < p[1]) ? 1 : 0;
@@ -597,14 +597,14 @@ static inline double d_hardtanh(double x, const double *p)
 
 static const double relu6_bounds[2] = {0, 6};
 
-static inline double k_relu6(double x, const double *p)
+K_INLINE double k_relu6(double x, const double *p)
 {
     (void)p;
     double r = k_hardtanh(x, relu6_bounds);
     return r == 0 ? 0.0 : r; /* relu6(-0.0) = +0 */
 }
 
-static inline double d_relu6(double x, const double *p)
+K_INLINE double d_relu6(double x, const double *p)
 {
     (void)p;
     return d_hardtanh(x, relu6_bounds);
@@ -619,12 +619,12 @@ static inline double d_relu6(double x, const double *p)
  *  conditions use the exact sign of alpha*x + beta (- 1), since the rounded
  *  fma can land on 0 or 1 when the exact value is beside it.
  */
-static inline int hardsigmoid_default(const double *p)
+K_INLINE int hardsigmoid_default(const double *p)
 {
     return p[0] == 1.0 / 6 && p[1] == 0.5;
 }
 
-static inline double k_hardsigmoid(double x, const double *p)
+K_INLINE double k_hardsigmoid(double x, const double *p)
 {
     if (x != x) return x;
     if (hardsigmoid_default(p)) {
@@ -636,7 +636,7 @@ static inline double k_hardsigmoid(double x, const double *p)
     return t <= 0 ? 0.0 : (t >= 1 ? 1.0 : t);
 }
 
-static inline double d_hardsigmoid(double x, const double *p)
+K_INLINE double d_hardsigmoid(double x, const double *p)
 {
     if (x != x) return x;
     if (hardsigmoid_default(p)) return (x > -3 && x < 3) ? p[0] : 0;
@@ -650,7 +650,7 @@ static inline double d_hardsigmoid(double x, const double *p)
  * otherwise, and x + 3 a third).
  * hardswish'(x) = 0 (x <= -3), x/3 + 1/2 (-3 < x < 3, x/3 in dd), 1 (x >= 3).
  */
-static inline double k_hardswish(double x, const double *p)
+K_INLINE double k_hardswish(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -659,7 +659,7 @@ static inline double k_hardswish(double x, const double *p)
     return dd_round(dd_div_d(dd_mul_d(two_sum(x, 3), x), 6));
 }
 
-static inline double d_hardswish(double x, const double *p)
+K_INLINE double d_hardswish(double x, const double *p)
 {
     (void)p;
     if (x != x) return x;
@@ -670,20 +670,20 @@ static inline double d_hardswish(double x, const double *p)
 }
 
 /* softshrink(x) = x - lambd (x > lambd), x + lambd (x < -lambd), 0 else. */
-static inline double k_softshrink(double x, const double *p)
+K_INLINE double k_softshrink(double x, const double *p)
 {
     if (x != x) return x;
     return x > p[0] ? x - p[0] : (x < -p[0] ? x + p[0] : 0.0);
 }
 
 /* 0 at +-lambd, as PyTorch. Shared by softshrink and hardshrink. */
-static inline double d_softshrink(double x, const double *p)
+K_INLINE double d_softshrink(double x, const double *p)
 {
     if (x != x) return x;
     return (x > p[0] || x < -p[0]) ? 1 : 0;
 }
 
-static inline double k_hardshrink(double x, const double *p)
+K_INLINE double k_hardshrink(double x, const double *p)
 {
     if (x != x) return x;
     return (x > p[0] || x < -p[0]) ? x : 0.0;
@@ -693,24 +693,24 @@ static inline double k_hardshrink(double x, const double *p)
 
 /* threshold(x) = x (x > threshold), value (x <= threshold); written as
  * PyTorch does (x <= th ? value : x) so NaN passes through. */
-static inline double k_threshold(double x, const double *p)
+K_INLINE double k_threshold(double x, const double *p)
 {
     return x <= p[0] ? p[1] : x;
 }
 
-static inline double d_threshold(double x, const double *p)
+K_INLINE double d_threshold(double x, const double *p)
 {
     if (x != x) return x;
     return x > p[0] ? 1 : 0;
 }
 
-static inline double k_identity(double x, const double *p)
+K_INLINE double k_identity(double x, const double *p)
 {
     (void)p;
     return x;
 }
 
-static inline double d_identity(double x, const double *p)
+K_INLINE double d_identity(double x, const double *p)
 {
     (void)p;
     return x != x ? x : 1;

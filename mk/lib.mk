@@ -18,3 +18,12 @@ $(BUILD)/tests/unit/test_lib%: $(BUILD)/tests/unit/test_lib%.o $(LIBTEST_COMMON)
 lib-unit: $(LIB_UNIT_BIN)
 	@status=0; for t in $^; do echo "== $$t"; $$t || status=1; done; exit $$status
 .SECONDARY: $(LIBTEST_COMMON)
+
+# ---- benchmark -----------------------------------------------------------------
+$(BUILD)/tools/bench_lib: tools/bench_lib.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC_LIB) $(LDFLAGS) -lm
+
+.PHONY: bench-lib
+bench-lib: $(BUILD)/tools/bench_lib
+	$(BUILD)/tools/bench_lib

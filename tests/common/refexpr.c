@@ -1117,6 +1117,13 @@ void rx_eval_mpfr(const rx_expr *e, const rx_env *env, mpfr_srcptr x, rx_value *
     snprintf(out->err, sizeof out->err, "no convergence at 65536 bits");
 }
 
+void rx_round(mpfr_srcptr v, rx_value *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = converged(v, v, out, 1) ? RX_OK : RX_FAIL;
+    out->prec = mpfr_get_prec(v);
+}
+
 void rx_eval(const rx_expr *e, const rx_env *env, double x, rx_value *out)
 {
     mpfr_t mx;

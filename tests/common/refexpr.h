@@ -76,6 +76,10 @@ void rx_eval_mpfr(const rx_expr *e, const rx_env *env, mpfr_srcptr x, rx_value *
 int rx_eval_interval(const rx_expr *e, const rx_env *env, mpfr_srcptr x, mpfr_prec_t prec,
                      mpfr_t lo, mpfr_t hi);
 
+/* An exact value computed elsewhere (the rowwise references), known to far
+ * more bits than a double: its roundings and residuals as above. */
+void rx_round(mpfr_srcptr v, rx_value *out);
+
 /* Error of a computed double (float) against the exact value, in ULPs of the
  * exact value. Infinite exact results: 0 when computed is the same infinity,
  * else +Inf. */

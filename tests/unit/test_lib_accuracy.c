@@ -340,6 +340,188 @@ START_TEST(elementwise_row)
 }
 END_TEST
 
+/* ---- rowwise rows (softmax, log_softmax): their own MPFR reference -------------- */
+
+#define RPREC 2048 /* the VJP's g_i - dot may cancel; 2048 bits see through it */
+
+/* Exact softmax (log = 0) or log_softmax (log = 1) of row x, and the VJP with
+ * go, each rounded with rx_round. */
+static void row_reference(const double *x, const double *go, size_t n, int log, rx_value *y,
+                          rx_value *g)
+{
+    mpfr_t m, t, e, s, dot, sg, v;
+    mpfr_inits2(RPREC, m, t, e, s, dot, sg, v, (mpfr_ptr)0);
+    mpfr_set_d(m, x[0], MPFR_RNDN);
+    for (size_t i = 1; i < n; i++)
+        if (mpfr_cmp_d(m, x[i]) < 0) mpfr_set_d(m, x[i], MPFR_RNDN);
+    mpfr_set_si(t, -1, MPFR_RNDN); /* s - 1, for log1p */
+    mpfr_set_zero(dot, 1);
+    mpfr_set_zero(sg, 1);
+    for (size_t i = 0; i < n; i++) {
+        mpfr_d_sub(e, x[i], m, MPFR_RNDN);
+        mpfr_exp(e, e, MPFR_RNDN);
+        mpfr_add(t, t, e, MPFR_RNDN);
+    }
+    mpfr_add_ui(s, t, 1, MPFR_RNDN);
+    mpfr_log1p(t, t, MPFR_RNDN); /* log(s) */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            mpfr_d_sub(e, x[i], m, MPFR_RNDN);
+            mpfr_exp(v, e, MPFR_RNDN);
+            mpfr_div(v, v, s, MPFR_RNDN); /* softmax_i */
+            if (pass == 0) {
+                mpfr_mul_d(e, v, go[i], MPFR_RNDN);
+                mpfr_add(dot, dot, e, MPFR_RNDN);
+                mpfr_add_d(sg, sg, go[i], MPFR_RNDN);
+                continue;
+            }
+            if (log) {
+                mpfr_d_sub(e, x[i], m, MPFR_RNDN);
+                mpfr_sub(e, e, t, MPFR_RNDN);
+                rx_round(e, &y[i]);
+                mpfr_mul(v, v, sg, MPFR_RNDN);
+                mpfr_d_sub(v, go[i], v, MPFR_RNDN);
+            } else {
+                rx_round(v, &y[i]);
+                mpfr_d_sub(e, go[i], dot, MPFR_RNDN);
+                mpfr_mul(v, v, e, MPFR_RNDN);
+            }
+            rx_round(v, &g[i]);
+        }
+    }
+    mpfr_clears(m, t, e, s, dot, sg, v, (mpfr_ptr)0);
+}
+
+/* The VJP's documented fallback when g_i - sum cancels: absolute error
+ * 2^-60 * (scale of the terms). */
+static double vjp_scale(const double *x, const double *go, size_t n, int log, size_t i,
+                        const rx_value *y)
+{
+    double sum = 0, yi = log ? exp(y[i].d) : y[i].d;
+    for (size_t j = 0; j < n; j++) {
+        double yj = log ? exp(y[j].d) : y[j].d;
+        sum += fabs(go[j]) * (log ? 1 : yj);
+    }
+    (void)x;
+    return 0x1p-60 * (log ? fabs(go[i]) + yi * sum : yi * (fabs(go[i]) + sum)) * 2;
+}
+
+typedef struct row_case {
+    double *x, *go;
+    size_t n;
+} row_case;
+
+static double unit_rand(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (double)(*state >> 8) / (double)(1u << 24);
+}
+
+/* Rows that stress the shift, the sums and the tails. */
+static void make_row(int kind, size_t n, unsigned seed, row_case *rc, int f32)
+{
+    unsigned st = seed;
+    rc->n = n;
+    rc->x = malloc(n * sizeof *rc->x);
+    rc->go = malloc(n * sizeof *rc->go);
+    for (size_t i = 0; i < n; i++) {
+        double u = unit_rand(&st), v = unit_rand(&st);
+        switch (kind) {
+        case 0:
+            rc->x[i] = 80 * u - 40;
+            break; /* ordinary */
+        case 1:    /* wide: every magnitude of the format */
+            rc->x[i] = (u < 0.5 ? -1 : 1) * (f32 ? pow(10, 70 * v - 35) : pow(10, 600 * v - 300));
+            break;
+        case 2:
+            rc->x[i] = i == 0 ? 700 : -700 * u;
+            break; /* one dominates */
+        case 3:
+            rc->x[i] = i % 3 == 0 ? 5 : 5 - 3 * u;
+            break; /* repeated maximum */
+        default:
+            rc->x[i] = 1e6 + u;
+            break; /* large offset */
+        }
+        rc->go[i] = (v - 0.5) * (kind == 1 ? pow(10, 20 * u - 10) : 1);
+        if (f32) rc->x[i] = (float)rc->x[i], rc->go[i] = (float)rc->go[i];
+    }
+}
+
+static void check_row(const activ_fn *f, const row_case *rc, fn_stats *st, report *rep)
+{
+    int log = strcmp(activ_name(f), "log_softmax") == 0;
+    size_t n = rc->n;
+    rx_value *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
+    double *out = malloc(n * sizeof *out), *gout = malloc(n * sizeof *gout);
+    float *xf = malloc(n * sizeof *xf), *gof = malloc(n * sizeof *gof),
+          *of = malloc(n * sizeof *of), *gf = malloc(n * sizeof *gf);
+    row_reference(rc->x, rc->go, n, log, y, g);
+    activ_params p;
+    activ_params_init(&p, f);
+    activ_eval(&p, rc->x, out, n, n, NULL);
+    activ_grad(&p, rc->x, rc->go, gout, n, n, NULL);
+    int is_f32 = 1;
+    for (size_t i = 0; i < n; i++) {
+        is_f32 &= ag_is_float(rc->x[i]) && ag_is_float(rc->go[i]);
+        xf[i] = (float)rc->x[i], gof[i] = (float)rc->go[i];
+    }
+    activ_eval_f32(&p, xf, of, n, n, NULL);
+    activ_grad_f32(&p, xf, gof, gf, n, n, NULL);
+    double bv = activ_ulp_bound(f, 0), bg = activ_ulp_bound(f, 1);
+    for (size_t i = 0; i < n; i++) {
+        double ev = rx_ulp_error(&y[i], out[i]), eg = rx_ulp_error(&g[i], gout[i]);
+        /* ill-conditioned: the documented absolute allowance exceeds 3 ULP;
+         * there the absolute bound is asserted instead of the ULP bound */
+        double abs_ok = vjp_scale(rc->x, rc->go, n, log, i, y);
+        int cancels = abs_ok > 3 * g[i].d_ulp;
+        if (cancels && !(fabs(gout[i] - g[i].d) <= abs_ok + g[i].d_ulp))
+            note(rep, "vjp n=%zu x[%zu]=%a: got %a, exact %.17g beyond 2^-60 of the terms\n", n, i,
+                 rc->x[i], gout[i], g[i].d);
+        if (ev > st->max[V64]) st->max[V64] = ev, st->at[V64] = rc->x[i];
+        if (!cancels && eg > st->max[D64]) st->max[D64] = eg, st->at[D64] = rc->x[i];
+        if (!(ev <= bv))
+            note(rep, "value n=%zu x[%zu]=%a: got %a, exact %.17g (%.3g ULP)\n", n, i, rc->x[i],
+                 out[i], y[i].d, ev);
+        if (!(eg <= bg) && !cancels)
+            note(rep, "vjp n=%zu x[%zu]=%a go=%a: got %a, exact %.17g (%.3g ULP)\n", n, i, rc->x[i],
+                 rc->go[i], gout[i], g[i].d, eg);
+        if (!is_f32) continue;
+        double fv = rx_ulp_error_f(&y[i], of[i]), fg = rx_ulp_error_f(&g[i], gf[i]);
+        int fcancels = abs_ok > 0.5 * g[i].f_ulp;
+        if (fv > st->max[V32]) st->max[V32] = fv, st->at[V32] = rc->x[i];
+        if (!fcancels && fg > st->max[D32]) st->max[D32] = fg, st->at[D32] = rc->x[i];
+        if (!(fv <= 1) || (!(fg <= 1) && !fcancels))
+            note(rep, "f32 n=%zu x[%zu]=%a: got %a %a, exact %.9g %.9g (%.3g %.3g ULP)\n", n, i,
+                 rc->x[i], (double)of[i], (double)gf[i], (double)y[i].f, (double)g[i].f, fv, fg);
+    }
+    st->points += n;
+    free(y), free(g), free(out), free(gout), free(xf), free(gof), free(of), free(gf);
+}
+
+START_TEST(rowwise_row)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    if (activ_kind_of(f) != ACTIV_ROWWISE) return;
+    static const size_t lens[] = {1, 2, 3, 10, 257};
+    report rep = {{0}, 0, 0};
+    clock_t t0 = clock();
+    for (int kind = 0; kind < 5; kind++) {
+        for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+            for (int f32 = 0; f32 < 2; f32++) {
+                row_case rc;
+                make_row(kind, lens[l], (unsigned)(kind * 131 + l * 7 + f32), &rc, f32);
+                check_row(f, &rc, &stats[_i], &rep);
+                free(rc.x), free(rc.go);
+            }
+        }
+    }
+    stats[_i].seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    ck_assert_msg(rep.count == 0, "%s: %d failures, first ones:\n%s", activ_name(f), rep.count,
+                  rep.buf);
+}
+END_TEST
+
 /* ---- the measured table -------------------------------------------------------------- */
 
 static void print_table(FILE *out, int tsv)
@@ -349,7 +531,7 @@ static void print_table(FILE *out, int tsv)
                 kind_name[V64], kind_name[D64], kind_name[V32], kind_name[D32]);
     for (size_t i = 0; i < activ_count(); i++) {
         const activ_fn *f = activ_at(i);
-        if (activ_kind_of(f) != ACTIV_ELEMENTWISE || stats[i].points == 0) continue;
+        if (stats[i].points == 0) continue;
         const double *m = stats[i].max;
         if (tsv)
             fprintf(out, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", activ_name(f), m[0], m[1], m[2], m[3],
@@ -371,6 +553,7 @@ int main(void)
     TCase *tc = tcase_create("rows");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, elementwise_row, 0, (int)activ_count());
+    tcase_add_loop_test(tc, rowwise_row, 0, (int)activ_count());
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK); /* keep the statistics in this process */
