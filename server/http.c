@@ -222,6 +222,25 @@ static enum MHD_Result dispatch(req *r)
     return rt->fn(r);
 }
 
+/* Counts Content-Length headers whose value differs from the first. */
+struct cl_count {
+    unsigned *n;
+    const char **first;
+};
+
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    struct cl_count *cc = cls;
+    (void)kind;
+    if (strcasecmp(key, "Content-Length") != 0) return MHD_YES;
+    if (!*cc->first)
+        *cc->first = value, *cc->n = 1;
+    else if (strcmp(*cc->first, value ? value : "") != 0)
+        ++*cc->n;
+    return MHD_YES;
+}
+
 /* First call: headers only. Returning without queueing keeps keep-alive
  * (queueing here makes MHD close the connection), except for answers that
  * must not read the body: 413 from Content-Length and 503 while draining. */
@@ -249,6 +268,14 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
         return problem_reply(r, P_UNAVAILABLE, "the server is %s",
                              atomic_load(&s->state) == STATE_DRAINING ? "shutting down"
                                                                       : "starting");
+    /* Content-Length given twice with different values is a framing
+     * attack (request smuggling through a proxy that reads the other one);
+     * libmicrohttpd 0.9.75 takes the first, so close instead. */
+    unsigned n_cl = 0;
+    const char *first_cl = NULL;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_length,
+                              &(struct cl_count){&n_cl, &first_cl});
+    if (n_cl > 1) return MHD_NO;
     const char *cl = http_header(r, "Content-Length");
     if (cl) {
         char *end;
@@ -295,7 +322,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req *r = *con_cls;
     if (!r) return on_headers(cls, c, url, method, con_cls);
     if (*upload_size) {
-        if (append_body(r, upload, *upload_size) != 0) return MHD_NO;
+        /* Over --max-body mid-upload (only a chunked body gets here: a
+         * Content-Length over it was answered 413 before the body). MHD
+         * 0.9.75 cannot queue a response before the body is complete, so
+         * close the connection now rather than read the rest. */
+        if (append_body(r, upload, *upload_size) != 0 || r->too_large) return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
