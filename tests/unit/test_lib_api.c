@@ -1,0 +1,393 @@
+/*
+ * test_lib_api.c - libactiv's API contract, table-driven over the registry:
+ * versions, status strings, lookup and suggestions, parameter validation from
+ * the specs, evaluation entry points (in place, grad_output, rows, overflow).
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activ.h"
+
+/* ---- versions and status codes ----------------------------------------------- */
+
+START_TEST(versions)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d.%d.%d", ACTIV_VERSION_MAJOR, ACTIV_VERSION_MINOR,
+             ACTIV_VERSION_PATCH);
+    ck_assert_str_eq(buf, ACTIV_VERSION_STRING);
+    ck_assert_str_eq(activ_version(), ACTIV_VERSION_STRING);
+    ck_assert_uint_eq(activ_version_num(), ACTIV_VERSION_NUM);
+    ck_assert_uint_eq(
+        ACTIV_VERSION_NUM,
+        (unsigned)((ACTIV_VERSION_MAJOR << 16) | (ACTIV_VERSION_MINOR << 8) | ACTIV_VERSION_PATCH));
+}
+END_TEST
+
+START_TEST(strerror_every_code)
+{
+    /* every code has its own sentence; unknown codes one fixed sentence */
+    for (int a = ACTIV_OK; a <= ACTIV_ERANGE; a++) {
+        const char *s = activ_strerror((activ_status)a);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_msg(strlen(s) > 3 && strcmp(s, "unknown status") != 0, "code %d", a);
+        for (int b = ACTIV_OK; b < a; b++) ck_assert_str_ne(s, activ_strerror((activ_status)b));
+    }
+    ck_assert_str_eq(activ_strerror((activ_status)13), "unknown status");
+    ck_assert_str_eq(activ_strerror((activ_status)-1), "unknown status");
+}
+END_TEST
+
+/* ---- the registry ------------------------------------------------------------------ */
+
+START_TEST(registry_rows_are_complete)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_eq(activ_find(activ_name(f)), f);
+    for (const char *const *a = activ_aliases(f); *a; a++) ck_assert_ptr_eq(activ_find(*a), f);
+    for (int t = ACTIV_TEXT_SUMMARY; t <= ACTIV_TEXT_PYTORCH; t++) {
+        const char *s = activ_text_of(f, (activ_text)t);
+        ck_assert_ptr_nonnull(s);
+        if (t != ACTIV_TEXT_CONSTANTS) ck_assert_msg(*s, "%s: text %d empty", activ_name(f), t);
+    }
+    double bv = activ_ulp_bound(f, 0), bd = activ_ulp_bound(f, 1);
+    ck_assert(bv == 1 || bv == 2);
+    ck_assert(bd == 2 || bd == 3);
+    for (size_t k = 0; k < activ_kink_count(f); k++) ck_assert_ptr_nonnull(activ_kink_at(f, k));
+    ck_assert_ptr_null(activ_kink_at(f, activ_kink_count(f)));
+    ck_assert_ptr_null(activ_param_at(f, activ_param_count(f)));
+    ck_assert_ptr_null(activ_const_at(f, activ_const_count(f)));
+    ck_assert(activ_param_count(f) <= ACTIV_MAX_PARAMS);
+    /* names are unique across names and aliases */
+    for (size_t j = 0; j < (size_t)_i; j++)
+        ck_assert_str_ne(activ_name(activ_at(j)), activ_name(f));
+}
+END_TEST
+
+START_TEST(registry_iteration)
+{
+    ck_assert_uint_gt(activ_count(), 20);
+    ck_assert_ptr_null(activ_at(activ_count()));
+    ck_assert_int_eq(activ_kind_of(activ_find("softmax")), ACTIV_ROWWISE);
+    ck_assert_int_eq(activ_kind_of(activ_find("relu")), ACTIV_ELEMENTWISE);
+    const activ_fn *selu = activ_find("selu");
+    ck_assert_uint_eq(activ_const_count(selu), 2);
+    ck_assert_str_eq(activ_const_at(selu, 0)->name, "scale");
+    ck_assert(activ_const_at(selu, 0)->value == 1.0507009873554804934193349852946);
+    ck_assert_str_eq(activ_name(NULL), "");
+    ck_assert_str_eq(activ_text_of(NULL, ACTIV_TEXT_FORMULA), "");
+    ck_assert(isnan(activ_ulp_bound(NULL, 0)));
+}
+END_TEST
+
+START_TEST(lookup)
+{
+    const activ_fn *lr = activ_find("leaky_relu");
+    ck_assert_ptr_nonnull(lr);
+    ck_assert_ptr_eq(activ_find("LeakyReLU"), lr);
+    ck_assert_ptr_eq(activ_find("leaky-relu"), lr);
+    ck_assert_ptr_eq(activ_find("LEAKY__RELU"), lr);
+    ck_assert_ptr_eq(activ_find_n("leaky_reluXYZ", 10), lr); /* not NUL-terminated */
+    ck_assert_ptr_eq(activ_find("Sigmod"), activ_find("sigmoid"));
+    ck_assert_ptr_eq(activ_find("logistic"), activ_find("sigmoid"));
+    ck_assert_ptr_eq(activ_find("swish"), activ_find("silu"));
+    ck_assert_ptr_eq(activ_find("linear"), activ_find("identity"));
+    ck_assert_ptr_eq(activ_find("LogSoftmax"), activ_find("log_softmax"));
+    ck_assert_ptr_null(activ_find("nope"));
+    ck_assert_ptr_null(activ_find(""));
+    ck_assert_ptr_null(activ_find("-_-"));
+    ck_assert_ptr_null(activ_find(NULL));
+    char longname[200];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    ck_assert_ptr_null(activ_find(longname));
+}
+END_TEST
+
+START_TEST(suggestions)
+{
+    const activ_fn *out[4];
+    size_t n = activ_suggest("sigmoidd", 8, out, 4);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_ptr_eq(out[0], activ_find("sigmoid"));
+    n = activ_suggest("leaky", 5, out, 4);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_ptr_eq(out[0], activ_find("leaky_relu"));
+    n = activ_suggest("Gelu_", 5, out, 1);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_ptr_eq(out[0], activ_find("gelu"));
+    ck_assert_uint_eq(activ_suggest("zzzzzzzzzzzz", 12, out, 4), 0);
+    ck_assert_uint_eq(activ_suggest("relu", 4, out, 0), 0);
+    ck_assert_uint_eq(activ_suggest(NULL, 4, out, 4), 0);
+    n = activ_suggest("relu7", 5, out, 4); /* distinct entries */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++) ck_assert_ptr_ne(out[i], out[j]);
+}
+END_TEST
+
+/* ---- parameters, from the specs ------------------------------------------------------ */
+
+static activ_status set_one(const activ_fn *f, const activ_param_spec *s, double v)
+{
+    activ_params p;
+    activ_params_init(&p, f);
+    activ_params before = p;
+    activ_status st = activ_params_set(&p, s->name, strlen(s->name), v);
+    if (st != ACTIV_OK) ck_assert_msg(!memcmp(&p, &before, sizeof p), "params changed on error");
+    return st;
+}
+
+/* Each bound: the value itself (accepted unless open), and just beyond it. */
+static void check_bound(const activ_fn *f, const activ_param_spec *s, double b, int open,
+                        double outward)
+{
+    if (!isfinite(b)) return;
+    activ_status at = set_one(f, s, b);
+    if (open || ((s->flags & ACTIV_PARAM_NONZERO) && b == 0))
+        ck_assert_int_eq(at, ACTIV_EPARAM_RANGE);
+    else
+        ck_assert_int_eq(at, ACTIV_OK);
+    ck_assert_int_eq(set_one(f, s, nextafter(b, outward)), ACTIV_EPARAM_RANGE);
+}
+
+static void check_real_spec(const activ_fn *f, const activ_param_spec *s)
+{
+    ck_assert_int_eq(set_one(f, s, NAN), ACTIV_EPARAM_NOTFINITE);
+    ck_assert_int_eq(set_one(f, s, INFINITY), ACTIV_EPARAM_NOTFINITE);
+    ck_assert_int_eq(set_one(f, s, -INFINITY), ACTIV_EPARAM_NOTFINITE);
+    check_bound(f, s, s->min, (s->flags & ACTIV_PARAM_MIN_OPEN) != 0, -INFINITY);
+    check_bound(f, s, s->max, (s->flags & ACTIV_PARAM_MAX_OPEN) != 0, INFINITY);
+    if (s->flags & ACTIV_PARAM_NONZERO) ck_assert_int_eq(set_one(f, s, 0.0), ACTIV_EPARAM_RANGE);
+    if (!(s->flags & ACTIV_PARAM_REQUIRED)) ck_assert_int_eq(set_one(f, s, s->def), ACTIV_OK);
+    activ_params p;
+    activ_params_init(&p, f);
+    ck_assert_int_eq(activ_params_set_choice(&p, s->name, strlen(s->name), "x", 1),
+                     ACTIV_EPARAM_TYPE);
+}
+
+static void check_choice_spec(const activ_fn *f, const activ_param_spec *s, size_t idx)
+{
+    activ_params p;
+    activ_params_init(&p, f);
+    for (size_t c = 0; s->choices[c]; c++) {
+        ck_assert_int_eq(activ_params_set_choice(&p, s->name, strlen(s->name), s->choices[c],
+                                                 strlen(s->choices[c])),
+                         ACTIV_OK);
+        ck_assert(activ_params_get(&p, idx) == (double)c);
+    }
+    ck_assert_int_eq(activ_params_set_choice(&p, s->name, strlen(s->name), "bogus", 5),
+                     ACTIV_EPARAM_CHOICE);
+    ck_assert_int_eq(activ_params_set(&p, s->name, strlen(s->name), 1.0), ACTIV_EPARAM_TYPE);
+}
+
+START_TEST(params_from_specs)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    activ_params p;
+    ck_assert_int_eq(activ_params_init(&p, f), ACTIV_OK);
+    ck_assert_int_eq(activ_params_set(&p, "no_such", 7, 1.0), ACTIV_EPARAM_UNKNOWN);
+    ck_assert(isnan(activ_params_get(&p, activ_param_count(f))));
+    for (size_t i = 0; i < activ_param_count(f); i++) {
+        const activ_param_spec *s = activ_param_at(f, i);
+        ck_assert_int_eq(activ_param_index(f, s->name, strlen(s->name)), (int)i);
+        if (s->type == ACTIV_PARAM_REAL)
+            check_real_spec(f, s);
+        else
+            check_choice_spec(f, s, i);
+        if (s->flags & ACTIV_PARAM_REQUIRED) { /* missing until set */
+            size_t bad = 99;
+            activ_params_init(&p, f);
+            ck_assert_int_eq(activ_params_check(&p, &bad), ACTIV_EPARAM_MISSING);
+            ck_assert_uint_le(bad, i);
+            double x = 0, y;
+            ck_assert_int_eq(activ_eval(&p, &x, &y, 1, 0, NULL), ACTIV_EPARAM_MISSING);
+        }
+    }
+}
+END_TEST
+
+START_TEST(param_relations)
+{
+    const activ_fn *ht = activ_find("hardtanh");
+    activ_params p;
+    size_t bad = 99;
+    activ_params_init(&p, ht);
+    ck_assert_int_eq(activ_params_set(&p, "min_val", 7, 1.0), ACTIV_OK);
+    ck_assert_int_eq(activ_params_check(&p, &bad), ACTIV_EPARAM_ORDER); /* 1 >= max 1 */
+    ck_assert_uint_eq(bad, 1);
+    ck_assert_int_eq(activ_params_set(&p, "max_val", 7, 2.0), ACTIV_OK);
+    ck_assert_int_eq(activ_params_check(&p, &bad), ACTIV_OK);
+    ck_assert_int_eq(activ_params_init(NULL, ht), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_params_init(&p, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_params_check(NULL, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_params_set(NULL, "a", 1, 1), ACTIV_EINVAL);
+}
+END_TEST
+
+/* ---- evaluation -------------------------------------------------------------------------- */
+
+/* Parameters valid for any row: defaults plus the required ones. */
+static void bind(activ_params *p, const activ_fn *f)
+{
+    activ_params_init(p, f);
+    for (size_t i = 0; i < activ_param_count(f); i++) {
+        const activ_param_spec *s = activ_param_at(f, i);
+        if (s->flags & ACTIV_PARAM_REQUIRED) activ_params_set(p, s->name, strlen(s->name), 0.25);
+    }
+    ck_assert_int_eq(activ_params_check(p, NULL), ACTIV_OK);
+}
+
+#define NX 64
+static void inputs(double *x, float *xf, double *go, float *gof)
+{
+    for (int i = 0; i < NX; i++) {
+        x[i] = (i - 30) * 0.37 + (i % 5) * 1e-3;
+        go[i] = 1.5 - (i % 7) * 0.5;
+        xf[i] = (float)x[i], gof[i] = (float)go[i];
+    }
+}
+
+START_TEST(in_place_and_vjp)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    activ_params p;
+    bind(&p, f);
+    double x[NX], go[NX], y[NX], g[NX], g1[NX], buf[NX];
+    float xf[NX], gof[NX], yf[NX], bf[NX];
+    inputs(x, xf, go, gof);
+    size_t row = activ_kind_of(f) == ACTIV_ROWWISE ? 16 : 0;
+    ck_assert_int_eq(activ_eval(&p, x, y, NX, row, NULL), ACTIV_OK);
+    memcpy(buf, x, sizeof buf);
+    ck_assert_int_eq(activ_eval(&p, buf, buf, NX, row, NULL), ACTIV_OK);
+    ck_assert(!memcmp(buf, y, sizeof y));
+    ck_assert_int_eq(activ_eval_f32(&p, xf, yf, NX, row, NULL), ACTIV_OK);
+    memcpy(bf, xf, sizeof bf);
+    ck_assert_int_eq(activ_eval_f32(&p, bf, bf, NX, row, NULL), ACTIV_OK);
+    ck_assert(!memcmp(bf, yf, sizeof yf));
+    /* grad with grad_output, and aliased with x and with grad_output */
+    ck_assert_int_eq(activ_grad(&p, x, go, g, NX, row, NULL), ACTIV_OK);
+    memcpy(buf, x, sizeof buf);
+    ck_assert_int_eq(activ_grad(&p, buf, go, buf, NX, row, NULL), ACTIV_OK);
+    ck_assert(!memcmp(buf, g, sizeof g));
+    memcpy(buf, go, sizeof buf);
+    ck_assert_int_eq(activ_grad(&p, x, buf, buf, NX, row, NULL), ACTIV_OK);
+    ck_assert(!memcmp(buf, g, sizeof g));
+    if (activ_kind_of(f) == ACTIV_ROWWISE) {
+        ck_assert_int_eq(activ_grad(&p, x, NULL, g1, NX, row, NULL), ACTIV_EGRAD_OUTPUT);
+        ck_assert_int_eq(activ_grad_f32(&p, xf, NULL, yf, NX, row, NULL), ACTIV_EGRAD_OUTPUT);
+        ck_assert_int_eq(activ_eval(&p, x, y, NX, 7, NULL), ACTIV_EROW);
+        ck_assert_int_eq(activ_eval(&p, x, y, NX, 0, NULL), ACTIV_OK); /* one row */
+        return;
+    }
+    /* elementwise: the VJP is go * f'(x) */
+    ck_assert_int_eq(activ_grad(&p, x, NULL, g1, NX, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < NX; i++) ck_assert(g[i] == go[i] * g1[i]);
+}
+END_TEST
+
+START_TEST(argument_errors)
+{
+    activ_params p;
+    bind(&p, activ_find("relu"));
+    double x = 1, y;
+    size_t bad = 99;
+    ck_assert_int_eq(activ_eval(NULL, &x, &y, 1, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_eval(&p, NULL, &y, 1, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_eval(&p, &x, NULL, 1, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_eval(&p, NULL, NULL, 0, 0, &bad), ACTIV_OK);
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_int_eq(activ_grad(&p, &x, NULL, NULL, 1, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_eval_f32(NULL, NULL, NULL, 0, 0, NULL), ACTIV_EINVAL);
+}
+END_TEST
+
+/* A finite input whose exact result overflows: ERANGE, the first index, and
+ * every output still written. */
+START_TEST(overflow_reports_first_index)
+{
+    activ_params p;
+    bind(&p, activ_find("selu"));
+    double x[4] = {1, DBL_MAX, -1, DBL_MAX}, y[4] = {0};
+    size_t bad = 99;
+    ck_assert_int_eq(activ_eval(&p, x, y, 4, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 1);
+    ck_assert(isinf(y[1]) && isinf(y[3]) && y[2] < 0 && y[0] > 1);
+    float xf[3] = {0, 1, FLT_MAX}, yf[3];
+    ck_assert_int_eq(activ_eval_f32(&p, xf, yf, 3, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 2);
+    double ones[4] = {1, 1, 1, 1}, go[4] = {1, 1, DBL_MAX, 1}, g[4];
+    ck_assert_int_eq(activ_grad(&p, ones, go, g, 4, 0, &bad), ACTIV_ERANGE); /* scale*DBL_MAX */
+    ck_assert_uint_eq(bad, 2);
+    /* infinite inputs are not overflow */
+    double xi[2] = {INFINITY, 1};
+    ck_assert_int_eq(activ_eval(&p, xi, y, 2, 0, &bad), ACTIV_OK);
+    ck_assert_uint_eq(bad, 2);
+    /* rowwise: the log_softmax of -DBL_MAX next to DBL_MAX is -Inf, truly */
+    bind(&p, activ_find("log_softmax"));
+    double r[4] = {0, DBL_MAX, 0, -DBL_MAX}, ry[4];
+    ck_assert_int_eq(activ_eval(&p, r, ry, 4, 2, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 3);
+}
+END_TEST
+
+/* No global mutable state: concurrent evaluation gives the same bits. */
+static void *worker(void *arg)
+{
+    double *out = arg, x[NX], go[NX];
+    float xf[NX], gof[NX];
+    inputs(x, xf, go, gof);
+    for (int rep = 0; rep < 20; rep++) {
+        for (size_t i = 0; i < activ_count(); i++) {
+            activ_params p;
+            bind(&p, activ_at(i));
+            activ_eval(&p, x, out + i * NX, NX, 0, NULL);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(thread_safety)
+{
+    size_t n = activ_count() * NX;
+    double *a = calloc(n, sizeof *a), *b = calloc(n, sizeof *b);
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, worker, a);
+    pthread_create(&t2, NULL, worker, b);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    ck_assert(!memcmp(a, b, n * sizeof *a));
+    free(a);
+    free(b);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("libactiv api");
+    TCase *tc = tcase_create("api");
+    int n = (int)activ_count();
+    tcase_add_test(tc, versions);
+    tcase_add_test(tc, strerror_every_code);
+    tcase_add_loop_test(tc, registry_rows_are_complete, 0, n);
+    tcase_add_test(tc, registry_iteration);
+    tcase_add_test(tc, lookup);
+    tcase_add_test(tc, suggestions);
+    tcase_add_loop_test(tc, params_from_specs, 0, n);
+    tcase_add_test(tc, param_relations);
+    tcase_add_loop_test(tc, in_place_and_vjp, 0, n);
+    tcase_add_test(tc, argument_errors);
+    tcase_add_test(tc, overflow_reports_first_index);
+    tcase_add_test(tc, thread_safety);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
