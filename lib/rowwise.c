@@ -158,7 +158,8 @@ ROW_BODY(float)
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
             int fin = isfinite(x[i]);                                                              \
-            T r = (T)dd_round(dd_add(two_sum(x[i], -st.m), dd_neg(ls)));                           \
+            dd d = two_sum(x[i], -st.m); /* -Inf when x_i - m overflows (truly) */                 \
+            T r = (T)(isinf(d.hi) ? d.hi : dd_round(dd_add(d, dd_neg(ls))));                       \
             ROW_OVF(bad, i, r, fin);                                                               \
             y[i] = r;                                                                              \
         }                                                                                          \
