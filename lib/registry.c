@@ -548,10 +548,10 @@ const struct activ_fn activ_registry[] = {
         .derivative = "y_i*(g_i - sum(g_j*y_j))",
         .derivative_tex = "(J^\\top g)_i = y_i \\left(g_i - \\sum_j g_j y_j\\right)",
         .range = "[0, 1]",
-        .ulp_value = 2,
-        .ulp_grad = 3,
+        .ulp_value = 1,
+        .ulp_grad = 2,
         .accuracy = "shifted by the row maximum, x_i - m exact, exp and sums in double-double, "
-                    "one rounding per output. VJP only: within 3 ULP unless g_i - sum(g_j*y_j) "
+                    "one rounding per output. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
                     "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|).",
         .rw = &activ_softmax_rw,
     },
@@ -565,10 +565,10 @@ const struct activ_fn activ_registry[] = {
         .derivative = "g_i - exp(y_i)*sum(g_j)",
         .derivative_tex = "(J^\\top g)_i = g_i - e^{y_i} \\sum_j g_j",
         .range = "(-inf, 0]",
-        .ulp_value = 2,
-        .ulp_grad = 3,
+        .ulp_value = 1,
+        .ulp_grad = 2,
         .accuracy = "(x_i - m) - log1p(sum of the other terms), both <= 0 so nothing cancels; "
-                    "double-double throughout. VJP only: within 3 ULP unless g_i - "
+                    "double-double throughout. VJP only: within 2 ULP unless g_i - "
                     "softmax_i*sum(g_j) cancels; then the error is at most "
                     "2^-60*(|g_i| + softmax_i*sum|g_j|).",
         .rw = &activ_log_softmax_rw,

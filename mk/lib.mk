@@ -5,7 +5,8 @@
 #   make accuracy-table  rerun the accuracy test, writing docs/measured-accuracy.tsv
 #   make bench-lib       ns/element of every activation on 1e6 elements
 
-LIBTEST_COMMON := $(BUILD)/tests/common/refexpr.o $(BUILD)/tests/common/actgrid.o
+LIBTEST_COMMON := $(BUILD)/tests/common/refexpr.o $(BUILD)/tests/common/actgrid.o \
+                  $(BUILD)/tests/common/docgen.o
 LIBTEST_LIBS = $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread -lm
 LIB_UNIT_BIN := $(filter $(BUILD)/tests/unit/test_lib%,$(UNIT_BIN))
 
@@ -27,3 +28,20 @@ $(BUILD)/tools/bench_lib: tools/bench_lib.c $(STATIC_LIB)
 .PHONY: bench-lib
 bench-lib: $(BUILD)/tools/bench_lib
 	$(BUILD)/tools/bench_lib
+
+# ---- docs ------------------------------------------------------------------------
+GENDOC := $(BUILD)/tools/gendoc
+MEASURED := docs/measured-accuracy.tsv
+
+$(GENDOC): tools/gendoc.c $(BUILD)/tests/common/docgen.o $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/common $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/common/docgen.o \
+	    $(STATIC_LIB) $(LDFLAGS) -lm
+
+.PHONY: docs accuracy-table
+docs: $(GENDOC)
+	$(GENDOC) $(MEASURED) > docs/activations.md.tmp && mv docs/activations.md.tmp docs/activations.md
+
+# The measured table in the docs comes from a real run of the accuracy test.
+accuracy-table: $(BUILD)/tests/unit/test_lib_accuracy
+	ACTIV_MEASURED_OUT=$(MEASURED) $<
