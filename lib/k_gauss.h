@@ -11,7 +11,8 @@
 #define K_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
 
 /*
- * Mills ratio R(a) = Q(a)/phi(a), Q the upper tail of N(0,1), 0 <= a < 40:
+ * Mills ratio R(a) = Q(a)/phi(a), Q the upper tail of N(0,1), 0 <= a < 40 (callers
+ * guarantee the range: the table ends there):
  * smooth and between 1.25 and 1/a, so a polynomial per interval of width 1/4
  * (degree 14, fitted with MPFR; c0..c2 kept as dd) gives it to 2^-61. With
  * it, the tail Q(a) = phi(a)*R(a) keeps full relative accuracy where erfc

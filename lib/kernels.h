@@ -463,11 +463,11 @@ K_INLINE double d_celu(double x, const double *p)
 K_INLINE double gelu_exact(double x)
 {
     if (x >= 0) {
-        if (x > 40) return x;
+        if (x >= 40) return x; /* the Mills table ends at 40 */
         dd q = dd_mul(dde_to_dd(phi_dde(x)), mills_dd(x));
         return dd_round(dd_mul_d(dd_add_d(dd_neg(q), 1), x));
     }
-    if (x < -40) return -0.0;
+    if (x <= -40) return -0.0;
     dde ph = phi_dde(-x);
     dd m = dd_mul_d(dd_mul((dd){ph.hi, ph.lo}, mills_dd(-x)), x);
     return dd_scale(m.hi, m.lo, ph.k);
@@ -481,11 +481,11 @@ K_INLINE double gelu_exact(double x)
 K_INLINE double gelu_exact_grad(double x)
 {
     if (x >= 0) {
-        if (x > 40) return 1;
+        if (x >= 40) return 1;
         dd g = dd_mul(dde_to_dd(phi_dde(x)), dd_add_d(mills_dd(x), -x));
         return dd_round(dd_add_d(dd_neg(g), 1));
     }
-    if (x < -40) return -0.0;
+    if (x <= -40) return -0.0;
     if (near_root(&k_root_gelu, x)) return root_patch(&k_root_gelu, x);
     dde ph = phi_dde(-x);
     dd m = dd_mul((dd){ph.hi, ph.lo}, dd_add_d(mills_dd(-x), x));
