@@ -482,20 +482,20 @@ static int rat_binary(const rx_expr *e, const ctx *c, mpq_t out)
     return ok;
 }
 
+/* Exponents of ** : small non-negative integers (x**2, 2**1075). */
+#define RX_MAX_POW 4096
+
 static int rat_pow(const rx_expr *e, const ctx *c, mpq_t out)
 {
     mpq_t b;
     mpq_init(b);
     int ok = rat(e->a[0], c, out) && rat(e->a[1], c, b) && mpz_cmp_ui(mpq_denref(b), 1) == 0 &&
-             mpz_sgn(mpq_numref(b)) >= 0 && mpz_cmp_ui(mpq_numref(b), 64) <= 0;
+             mpz_sgn(mpq_numref(b)) >= 0 && mpz_cmp_ui(mpq_numref(b), RX_MAX_POW) <= 0;
     if (ok) {
         unsigned long n = mpz_get_ui(mpq_numref(b));
-        mpq_t base;
-        mpq_init(base);
-        mpq_set(base, out);
-        mpq_set_ui(out, 1, 1);
-        for (unsigned long i = 0; i < n; i++) mpq_mul(out, out, base);
-        mpq_clear(base);
+        mpz_pow_ui(mpq_numref(out), mpq_numref(out), n);
+        mpz_pow_ui(mpq_denref(out), mpq_denref(out), n);
+        mpq_canonicalize(out);
     }
     mpq_clear(b);
     return ok;
@@ -757,7 +757,7 @@ static int ev_pow(const rx_expr *e, const ctx *c, iv *out)
     mpq_t q;
     mpq_init(q);
     int ok = rat(e->a[1], c, q) && mpz_cmp_ui(mpq_denref(q), 1) == 0 &&
-             mpz_sgn(mpq_numref(q)) >= 0 && mpz_cmp_ui(mpq_numref(q), 64) <= 0;
+             mpz_sgn(mpq_numref(q)) >= 0 && mpz_cmp_ui(mpq_numref(q), RX_MAX_POW) <= 0;
     unsigned long n = ok ? mpz_get_ui(mpq_numref(q)) : 0;
     mpq_clear(q);
     if (!ok) return EV_NAN; /* only small non-negative integer exponents */
