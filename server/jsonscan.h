@@ -27,7 +27,7 @@
 #include <stddef.h>
 
 #define JS_MAX_DEPTH 2048 /* as jansson's JSON_PARSER_MAX_DEPTH */
-#define JS_MAX_DIMS 32    /* deepest number array accepted as a tensor */
+#define JS_MAX_DIMS  32   /* deepest number array accepted as a tensor */
 
 /* Position in the body: base is the start (for offsets), p the next byte. */
 typedef struct js_cur {
