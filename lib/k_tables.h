@@ -6,6 +6,7 @@
 #ifndef ACTIV_K_TABLES_H
 #define ACTIV_K_TABLES_H
 
+/* clang-format off */
 /* ln2 with 42 significant bits + rest; ln2/128 with 34 + rest */
 #define K_LN2_HI 0x1.62e42fefa38p-1
 #define K_LN2_LO 0x1.ef35793c7673p-45
@@ -586,5 +587,6 @@ static const struct k_root k_root_gelu = {{-0x1.80ead197f00b4p-1, 0x1.13e74c58ca
     0x1.b9d98fa5a3215p-2, 0x1.f7c1a232c05bbp-56, 0x1.8d9a941de3ac5p-2, 0x1.aea2e6afe3e9bp-56, -0x1.2a2ef9bb865aep-6, -0x1.d2fa4c17c7e84p-4, -0x1.e4088244f901dp-7, 0x1.3e346def42057p-6, 0x1.297b9d6ffaab4p-8, -0x1.258a6d85633b1p-9, -0x1.8680f74e5f305p-11, 0x1.86c863b6626fbp-13, 0x1.696108f0ac0b9p-14, -0x1.784acae520fc9p-17, -0x1.03fe4b31567a9p-17, 0x1.d0c426acf7716p-22, 0x1.30fa36865a26fp-21, -0x1.d0edab2a179ddp-30}};
 static const struct k_root k_root_gelu_tanh = {{-0x1.81429f9e97e4dp-1, 0x1.4f523ed77dbdcp-55, -0x1.a649fca8ac0e5p-109}, 0x1p-6, {
     0x1.b8bacd2c96b91p-2, 0x1.7625a206be83dp-56, 0x1.8cd1a2b2fff33p-2, -0x1.d8ac0572d1edbp-56, -0x1.029615edb077ap-6, -0x1.d2b77346470abp-4, -0x1.104a83edc0ddcp-6, 0x1.427996dc249cep-6, 0x1.58c9ed713486cp-8, -0x1.3d8d64170bb72p-9, -0x1.e63f294331885p-11, 0x1.14bf895a69517p-12, 0x1.04936f0ef6ee2p-13, -0x1.253bce9eca7cp-15, -0x1.0b9c9466766e2p-16, 0x1.8d30f9582ebddp-18, 0x1.4691bc7344129p-19, -0x1.09ad7d3208f61p-20}};
+/* clang-format on */
 
 #endif
