@@ -157,8 +157,8 @@ static const char *qo_check_one(const qo_input *in, size_t max_elements)
         unsigned st = problem_status(p.type);
         if (st != 400 && st != 413 && st != 422) return "an answer outside 400/413/422";
         if (qo_repeated(in) && p.type != P_MALFORMED_QUERY) return "a repeated key is not a 400";
-        if (p.type == P_MALFORMED_QUERY && !p.parameter[0])
-            return "malformed-query names no parameter";
+        if (p.type == P_MALFORMED_QUERY && !p.parameter[0] && qo_value(in, "") == NULL)
+            return "malformed-query names no parameter"; /* (an empty key names "") */
         if (!in->binary && p.type == P_MALFORMED_QUERY && !strcmp(p.parameter, "x") &&
             !qo_repeated(in) && !qo_has_bad_item(qo_value(in, "x")))
             return "malformed-query on x whose items are all numbers";
