@@ -140,6 +140,28 @@ K_INLINE dd sig_pos(double ah, double al)
     return dd_recip(dd_add_d(e, 1));
 }
 
+/*
+ * Both halves at once for |t| = ah + al <= 700, from one exp and without a
+ * branch on the sign of t (random signs would mispredict half the time):
+ * big = 1/(1+e) by one division and an fma correction, small = e*big.
+ */
+typedef struct sig2 {
+    dd big, small;
+} sig2;
+
+K_INLINE sig2 sig_both(double ah, double al)
+{
+    dde E = exp_dd(-ah, -al);
+    double s = k_pow2(E.k); /* E.k >= -1011 here */
+    dd e = {E.hi * s, E.lo * s};
+    dd q = fast_two_sum(1, e.hi);
+    q.lo += e.lo;
+    double r = 1 / q.hi;
+    double c = fma(-r, q.hi, 1) - r * q.lo;
+    dd big = fast_two_sum(r, r * c);
+    return (sig2){big, dd_mul(e, big)};
+}
+
 K_INLINE dde sig_neg(double ah, double al)
 {
     if (ah > 1400) return (dde){0, 0, 0};

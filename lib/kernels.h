@@ -41,8 +41,10 @@
  */
 K_INLINE double sigmoid_dd(double th, double tl)
 {
-    if (th >= 0) return th > 38 ? 1 : dd_round(sig_pos(th, tl));
-    return dde_round(sig_neg(-th, -tl));
+    double a = fabs(th), al = th < 0 ? -tl : tl;
+    if (!(a <= 700)) return th > 0 ? 1 : dde_round(sig_neg(a, al));
+    sig2 s = sig_both(a, al);
+    return dd_round(th >= 0 ? s.big : s.small);
 }
 
 K_INLINE double k_sigmoid(double x, const double *p)
@@ -64,10 +66,9 @@ K_INLINE double d_sigmoid(double x, const double *p)
     double a = fabs(x);
     if (a != a) return x;
     if (a > 1400) return 0;
-    dde e = exp_dd(-a, 0);
-    if (a > 700) return dde_round(e);
-    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
-    return dd_round(dd_div(d, dd_mul(q, q)));
+    if (a > 700) return dde_round(exp_dd(-a, 0));
+    sig2 s = sig_both(a, 0);
+    return dd_round(dd_mul(s.big, s.small));
 }
 
 /*
@@ -170,47 +171,45 @@ K_INLINE double d_softplus(double x, const double *p)
 }
 
 /*
- * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf), x*e/(1+e) with e's
- * exponent kept for x < 0, so silu(-745) is not a flushed 0.
+ * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf); below -700,
+ * x*e/(1+e) with e's exponent kept, so silu(-745) is not a flushed 0.
  */
 K_INLINE double k_silu(double x, const double *p)
 {
     (void)p;
-    if (x != x) return x;
-    if (x >= 0) return x > 40 ? x : dd_round(dd_mul_d(sig_pos(x, 0), x));
-    if (x < -1400) return -0.0;
-    dde s = sig_neg(-x, 0);
-    dd m = dd_mul_d((dd){s.hi, s.lo}, x);
-    return dd_scale(m.hi, m.lo, s.k);
+    double a = fabs(x);
+    if (!(a <= 40)) {
+        if (x != x || x > 0) return x;
+        if (x < -1400) return -0.0;
+        dde s = sig_neg(a, 0);
+        dd m = dd_mul_d((dd){s.hi, s.lo}, x);
+        return dd_scale(m.hi, m.lo, s.k);
+    }
+    sig2 s = sig_both(a, 0);
+    return dd_round(dd_mul_d(x >= 0 ? s.big : s.small, x));
 }
 
 /*
- * silu'(x) = s(x)*(1 + x*s(-x)).
- *  x >= 0: (1 + E + x*E)/(1+E)^2, E = exp(-x): all terms positive; 1 past 50.
- *  x <  0: e*((1 + x) + e)/(1+e)^2, e = exp(x): 1 + x is exact, so the only
- *          cancellation is at the root x0 = -1.2785 (1 + x0 + e^x0 = 0),
- *          where the fitted patch t*P(t) takes over; e*(1+x) below -700.
+ * silu'(x) = s(x)*(1 + x*s(-x)), both halves from one exp, in dd. The
+ * bracket cancels only at the root x0 = -1.2785 (1 + x0*s(-x0) = 0), where
+ * the fitted patch t*P(t) takes over. Below -700: e*(1+x), exponent kept.
  */
 K_INLINE double d_silu(double x, const double *p)
 {
     (void)p;
-    if (x != x) return x;
-    if (x >= 0) {
-        if (x > 50) return 1;
-        dd E = dde_to_dd(exp_dd(-x, 0)), q = dd_add_d(E, 1);
-        dd num = dd_add(dd_add_d(dd_mul_d(E, x), 1), E);
-        return dd_round(dd_div(num, dd_mul(q, q)));
-    }
+    double a = fabs(x);
     if (near_root(&k_root_silu, x)) return root_patch(&k_root_silu, x);
-    if (x < -1400) return -0.0;
-    dde e = exp_dd(x, 0);
-    dd b = two_sum(1, x);
-    if (x < -700) {
-        dd m = dd_mul((dd){e.hi, e.lo}, b);
+    if (!(a <= 700)) {
+        if (x != x) return x;
+        if (x > 0) return 1;
+        if (x < -1400) return -0.0;
+        dde e = exp_dd(x, 0); /* s(x) = e, s(-x) = 1 */
+        dd m = dd_mul((dd){e.hi, e.lo}, two_sum(1, x));
         return dd_scale(m.hi, m.lo, e.k);
     }
-    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
-    return dd_round(dd_div(dd_mul(d, dd_add(b, d)), dd_mul(q, q)));
+    sig2 s = sig_both(a, 0);
+    dd sx = x >= 0 ? s.big : s.small, smx = x >= 0 ? s.small : s.big;
+    return dd_round(dd_mul(sx, dd_add_d(dd_mul_d(smx, x), 1)));
 }
 
 /*
