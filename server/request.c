@@ -937,11 +937,14 @@ static int qfail(problem *p, enum problem_type t, const char *key, const char *f
 static int query_collect(const query_arg *args, size_t nargs, int binary, qdec *q, problem *p)
 {
     memset(q, 0, sizeof *q);
+    /* a repeated key is a 400 even after what would be a 422 */
+    for (size_t i = 0; i < nargs; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(args[j].key, args[i].key) == 0)
+                return qfail(p, P_MALFORMED_QUERY, args[i].key,
+                             "query parameter '%s' is given twice", args[i].key);
     for (size_t i = 0; i < nargs; i++) {
         const char *k = args[i].key, *v = args[i].value ? args[i].value : "";
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(args[j].key, k) == 0)
-                return qfail(p, P_MALFORMED_QUERY, k, "query parameter '%s' is given twice", k);
         int r = range_key(k, strlen(k));
         if (strcmp(k, "activation") == 0)
             q->activation = v;
