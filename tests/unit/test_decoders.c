@@ -178,6 +178,29 @@ START_TEST(binary_shape_overflow)
 }
 END_TEST
 
+/* fuzz_query found: with more than 16 parameters before it, a repeated key
+ * was answered 422 (too many parameters) instead of the documented 400. */
+START_TEST(repeated_key_after_many_params)
+{
+    query_arg args[20];
+    char names[18][8];
+    args[0] = (query_arg){"activation", "relu"};
+    for (int i = 0; i < 18; i++) {
+        snprintf(names[i], sizeof names[i], "p%d", i);
+        args[1 + i] = (query_arg){names[i], "1"};
+    }
+    args[19] = (query_arg){"p3", "2"};
+    req_limits lim = {1000};
+    eval_req e;
+    problem p;
+    ck_assert_int_ne(request_from_query(args, 20, 0, &lim, &e, &p), 0);
+    ck_assert_int_eq(p.type, P_MALFORMED_QUERY);
+    ck_assert_str_eq(p.parameter, "p3");
+    ck_assert_int_ne(request_from_binary(args, 20, 8, 0, &lim, &e, &p), 0);
+    ck_assert_int_eq(p.type, P_MALFORMED_QUERY);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("decoders");
@@ -189,6 +212,7 @@ int main(void)
     tcase_add_test(t, duplicate_unknown_keys_bound);
     tcase_add_test(t, raw_nul);
     tcase_add_test(t, binary_shape_overflow);
+    tcase_add_test(t, repeated_key_after_many_params);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
