@@ -188,14 +188,11 @@ static const char *qo_check_one(const qo_input *in, size_t max_elements)
             why = "binary tensor without dimensions";
     } else {
         const char *x = qo_value(in, "x"), *go = qo_value(in, "grad_output");
-        if (x && (why = qo_list(x, &e.x)) != NULL)
-            ;
-        else if (!x && !e.from_range)
+        if (x)
+            why = qo_list(x, &e.x);
+        else if (!e.from_range)
             why = "accepted without x or a range";
-        else if (go && !e.has_gout)
-            why = "grad_output ignored";
-        else if (go && (why = qo_list(go, &e.gout)) != NULL) {
-        }
+        if (!why && go) why = e.has_gout ? qo_list(go, &e.gout) : "grad_output ignored";
     }
     eval_req_free(&e);
     return why;

@@ -141,6 +141,28 @@ static bool oracle_status_ok(unsigned st)
     return st == 400 || st == 413 || st == 422;
 }
 
+/* activd accepted: the tree must say the same. */
+static const char *oracle_accepted(const json_t *tree, const eval_req *e, int grad,
+                                   size_t max_elements)
+{
+    json_t *act = json_object_get(tree, "activation");
+    json_t *x = json_object_get(tree, "x");
+    json_t *go = json_object_get(tree, "grad_output");
+    if (!json_is_object(tree)) return "accepted a body that is not an object";
+    if (!json_is_string(act)) return "accepted without a string activation";
+    if (activ_find_n(json_string_value(act), json_string_length(act)) != e->fn)
+        return "activation resolves differently";
+    if (e->from_range ? x != NULL || !json_is_object(json_object_get(tree, "range")) : x == NULL)
+        return "x / range not as in the tree";
+    const char *why = e->from_range ? NULL : oracle_tensor(x, &e->x, "x");
+    if (why) return why;
+    if ((go != NULL) != (e->has_gout != 0)) return "grad_output presence differs";
+    if (go && !grad) return "/eval accepted grad_output";
+    if (go && (why = oracle_tensor(go, &e->gout, "grad_output")) != NULL) return why;
+    if (e->x.n > max_elements) return "more elements than the limit";
+    return NULL;
+}
+
 /* One body, one endpoint, one element limit. */
 static const char *oracle_request_one(const char *buf, size_t len, int grad, size_t max_elements)
 {
@@ -172,27 +194,7 @@ static const char *oracle_request_one(const char *buf, size_t len, int grad, siz
     } else if (rc != 0) {
         if (p.pointer[0] && p.pointer[0] != '/') why = "pointer is not a JSON pointer";
     } else {
-        /* accepted: the tree must say the same */
-        json_t *act = json_object_get(tree, "activation");
-        json_t *x = json_object_get(tree, "x");
-        json_t *go = json_object_get(tree, "grad_output");
-        if (!json_is_object(tree))
-            why = "accepted a body that is not an object";
-        else if (!json_is_string(act))
-            why = "accepted without a string activation";
-        else if (activ_find_n(json_string_value(act), json_string_length(act)) != e.fn)
-            why = "activation resolves differently";
-        else if (e.from_range ? x != NULL || !json_is_object(json_object_get(tree, "range"))
-                              : x == NULL)
-            why = "x / range not as in the tree";
-        else if (!e.from_range && (why = oracle_tensor(x, &e.x, "x")) != NULL) {
-        } else if ((go != NULL) != (e.has_gout != 0))
-            why = "grad_output presence differs";
-        else if (go && !grad)
-            why = "/eval accepted grad_output";
-        else if (go && (why = oracle_tensor(go, &e.gout, "grad_output")) != NULL) {
-        } else if (e.x.n > max_elements)
-            why = "more elements than the limit";
+        why = oracle_accepted(tree, &e, grad, max_elements);
         eval_req_free(&e);
     }
     json_decref(tree);
