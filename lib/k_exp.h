@@ -33,10 +33,10 @@ K_INLINE dde exp_dd(double xh, double xl)
     double t = kd * K_LN2N_LO;
     dd rr = two_sum(r, -t);
     double r1 = rr.hi, r2 = rr.lo + (xl - fma(kd, K_LN2N_LO, -t));
-    double p = r1 * r1 *
-               (0.5 + r1 * (0x1.5555555555555p-3 +
-                            r1 * (0x1.5555555555555p-5 +
-                                  r1 * (0x1.1111111111111p-7 + r1 * 0x1.6c16c16c16c17p-10))));
+    double r1s = r1 * r1; /* p = r^2/2 + ... + r^6/720, Estrin's scheme */
+    double pa = 0.5 + r1 * 0x1.5555555555555p-3,
+           pb = 0x1.5555555555555p-5 + r1 * 0x1.1111111111111p-7;
+    double p = r1s * (pa + r1s * (pb + r1s * 0x1.6c16c16c16c17p-10));
     const double *T = k_exp_tab[j];
     dd s = two_prod(T[0], r1);
     double lo = s.lo + T[0] * (r2 + r1 * r2 + p) + T[1] * (1 + r1 + p);
@@ -83,19 +83,19 @@ K_INLINE dd expm1_dd(double x)
 K_INLINE dd log1p_small(double r1, double r2)
 {
     dd sq = two_prod(r1, r1);
-    double poly =
-        r1 * sq.hi *
-        (0x1.5555555555555p-2 -
-         r1 * (0.25 -
-               r1 * (0.2 - r1 * (0x1.5555555555555p-3 -
-                                 r1 * (0x1.2492492492492p-3 -
-                                       r1 * (0.125 - r1 * (0x1.c71c71c71c71cp-4 - r1 * 0.1)))))));
+    /* r^3*(1/3 - r/4 + r^2/5 - ... - r^7/10), Estrin's scheme */
+    double r2s = sq.hi, r4s = r2s * r2s;
+    double a = 0x1.5555555555555p-2 - r1 * 0.25, b = 0.2 - r1 * 0x1.5555555555555p-3;
+    double c = 0x1.2492492492492p-3 - r1 * 0.125, d = 0x1.c71c71c71c71cp-4 - r1 * 0.1;
+    double poly = r1 * r2s * ((a + r2s * b) + r4s * (c + r2s * d));
     dd l1 = fast_two_sum(r1, -0.5 * sq.hi);
     l1.lo += -0.5 * sq.lo + poly + r2 * (1 - r1);
     return l1;
 }
 
-K_INLINE dd log_dd(double hi, double lo)
+/* log(hi + lo + lo2): lo2 joins the reduced argument directly, so a third
+ * component smaller than an ULP of hi + lo still counts (log1p_dd). */
+K_INLINE dd log_dd3(double hi, double lo, double lo2)
 {
     uint64_t b = k_asuint64(hi);
     int e = (int)(b >> 52) - 1023;
@@ -103,17 +103,22 @@ K_INLINE dd log_dd(double hi, double lo)
     const double *L = k_log_tab[(b >> 44) & 255];
     dd p = two_prod(m, L[0]);
     dd r = two_sum(p.hi - 1, p.lo + lo / hi * p.hi);
+    r.lo += lo2 / hi * p.hi;
     dd c = dd_add((dd){e * K_LN2_HI, e * K_LN2_LO}, (dd){L[1], L[2]});
     return dd_add(c, log1p_small(r.hi, r.lo));
 }
 
-/* log(1 + y) for y >= 0 given as a dd; small y directly by the series, so
- * y's low half is not rounded away in 1 + y. */
+K_INLINE dd log_dd(double hi, double lo)
+{
+    return log_dd3(hi, lo, 0);
+}
+
+/* log(1 + y) for y >= 0 given as a dd: 1 + y.hi exactly as s.hi + s.lo, and
+ * y.lo as the third part, so it is not rounded away when y < 2^-53. */
 K_INLINE dd log1p_dd(dd y)
 {
-    if (y.hi < 0x1p-9) return log1p_small(y.hi, y.lo);
     dd s = fast_two_sum(1, y.hi);
-    return log_dd(s.hi, s.lo + y.lo);
+    return log_dd3(s.hi, s.lo, y.lo);
 }
 
 /*

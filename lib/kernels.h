@@ -104,20 +104,22 @@ K_INLINE double d_tanh(double x, const double *p)
 
 /*
  * log(1 + e^t) for t = th + tl, exponent kept:
- *  t > 0:  t + log1p(exp(-t)): log(1+exp(t)) would overflow for t > 709.
- *  t <= 0: log1p(exp(t)); below t = -700 it is e^t itself (e - e^2/2).
+ *  |t| <= 700: max(t, 0) + log1p(exp(-|t|)), the sign a select, not a branch
+ *              (log(1+exp(t)) itself would overflow for t > 709).
+ *  t > 700:    t; t < -700: e^t itself (e - e^2/2, e < 2^-1000).
  */
 K_INLINE dde softplus_core(double th, double tl)
 {
-    if (th > 0) {
-        dd e = th > 800 ? (dd){0, 0} : dde_to_dd(exp_dd(-th, -tl));
-        dd s = dd_add(log1p_dd(e), (dd){th, tl});
-        return (dde){s.hi, s.lo, 0};
+    double a = fabs(th), al = th < 0 ? -tl : tl;
+    if (!(a <= 700)) {
+        if (th > 0) return (dde){th, tl, 0};
+        if (th < -1400) return (dde){0, 0, 0};
+        return exp_dd(th, tl);
     }
-    if (th < -1400) return (dde){0, 0, 0};
-    dde e = exp_dd(th, tl);
-    if (th < -700) return e;
-    dd l = log1p_dd(dde_to_dd(e));
+    dde E = exp_dd(-a, -al);
+    double s = k_pow2(E.k);
+    dd l = log1p_dd((dd){E.hi * s, E.lo * s});
+    l = dd_add(l, th > 0 ? (dd){th, tl} : (dd){0, 0});
     return (dde){l.hi, l.lo, 0};
 }
 
@@ -155,9 +157,9 @@ K_INLINE double k_softplus(double x, const double *p)
     if (x != x || softplus_linear(p, x, &t)) return x;
     if (t.hi == -INFINITY) return 0;
     dde s = softplus_core(t.hi, t.lo);
-    if (!isfinite(s.hi / p[0])) return s.hi / p[0]; /* true overflow (tiny beta) */
-    dd q = dd_div_d((dd){s.hi, s.lo}, p[0]);
-    return dd_scale(q.hi, q.lo, s.k);
+    double q = s.hi / p[0];
+    if (!isfinite(q)) return q; /* true overflow (tiny beta) */
+    return dd_scale(q, (fma(-q, p[0], s.hi) + s.lo) / p[0], s.k);
 }
 
 /* softplus'(x) = sigmoid(beta*x) (with t exact), and 1 where beta*x > threshold. */
