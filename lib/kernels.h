@@ -361,7 +361,9 @@ K_INLINE double d_elu(double x, const double *p)
     if (x > 0) return 1;
     if (x < -1400) return 0 * p[0];
     dde e = exp_dd(x, 0);
-    dd m = dd_mul_d((dd){e.hi, e.lo}, p[0]);
+    double a = p[0];
+    if (fabs(a) > 0x1p1000) a *= 0x1p-64, e.k += 64; /* mantissa*alpha must not overflow */
+    dd m = dd_mul_d((dd){e.hi, e.lo}, a);
     return dd_scale(m.hi, m.lo, e.k);
 }
 

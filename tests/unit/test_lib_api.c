@@ -336,6 +336,25 @@ START_TEST(overflow_reports_first_index)
 }
 END_TEST
 
+/* Extreme but valid parameters: finite exact results stay finite. */
+START_TEST(extreme_parameters)
+{
+    activ_params p;
+    activ_params_init(&p, activ_find("elu"));
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, 1e308), ACTIV_OK);
+    double x[2] = {-0.1, -1e-300}, y[2], g[2];
+    ck_assert_int_eq(activ_grad(&p, x, NULL, g, 2, 0, NULL), ACTIV_OK);
+    ck_assert(fabs(g[0] / (1e308 * exp(-0.1)) - 1) < 1e-15 && g[1] == 1e308);
+    ck_assert_int_eq(activ_eval(&p, x, y, 2, 0, NULL), ACTIV_OK);
+    ck_assert(fabs(y[0] / (1e308 * expm1(-0.1)) - 1) < 1e-15);
+    activ_params_init(&p, activ_find("softplus"));
+    ck_assert_int_eq(activ_params_set(&p, "beta", 4, 1e-310), ACTIV_OK); /* subnormal beta */
+    size_t bad = 9;
+    ck_assert_int_eq(activ_eval(&p, x, y, 1, 0, &bad), ACTIV_ERANGE); /* log(2)/1e-310 */
+    ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 /* No global mutable state: concurrent evaluation gives the same bits. */
 static void *worker(void *arg)
 {
@@ -383,6 +402,7 @@ int main(void)
     tcase_add_loop_test(tc, in_place_and_vjp, 0, n);
     tcase_add_test(tc, argument_errors);
     tcase_add_test(tc, overflow_reports_first_index);
+    tcase_add_test(tc, extreme_parameters);
     tcase_add_test(tc, thread_safety);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
