@@ -48,14 +48,21 @@ revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 log="$repo/build/container-build.log"
 mkdir -p "$repo/build"
 say "building $IMAGE (log: build/container-build.log)"
+# The host's extra CA for node/npm (a TLS-intercepting proxy in front of the
+# npm registry), passed to the build stage's `make test` when there is one.
+set --
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$NODE_EXTRA_CA_CERTS" ]; then
+    set -- -v "$NODE_EXTRA_CA_CERTS:/run/build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/build-ca.crt
+    say "passing the host's NODE_EXTRA_CA_CERTS to the build stage"
+fi
 t0=$(date +%s)
-if ! podman build --format docker -f docker/Dockerfile -t "$IMAGE" \
+if ! podman build --format docker -f docker/Dockerfile -t "$IMAGE" "$@" \
     --build-arg VERSION="$version" --build-arg REVISION="$revision" . >"$log" 2>&1; then
     tail -n 40 "$log"
     say "FAIL podman build (full log: $log)"
     exit 1
 fi
-grep -E '^(== |make test:|stage-runtime:)' "$log" | sed 's/^/  build: /' || true
+grep -E '^(== |make test:|stage-runtime:|build-test:)' "$log" | sed 's/^/  build: /' || true
 say "built in $(($(date +%s) - t0)) s"
 
 # ---- 3. size -------------------------------------------------------------------
