@@ -96,10 +96,12 @@ K_INLINE double d_tanh(double x, const double *p)
     double a = fabs(x);
     if (a != a) return x;
     if (a > 700) return 0;
-    dde e = exp_dd(-2 * a, 0);
-    if (a > 40) return dd_scale(4 * e.hi, 4 * e.lo, e.k);
-    dd d = dde_to_dd(e), q = dd_add_d(d, 1);
-    return dd_round(dd_div(dd_mul_d(d, 4), dd_mul(q, q)));
+    if (a > 40) {
+        dde e = exp_dd(-2 * a, 0);
+        return dd_scale(4 * e.hi, 4 * e.lo, e.k);
+    }
+    sig2 s = sig_both(2 * a, 0); /* e/(1+e)^2 = small*big */
+    return 4 * dd_round(dd_mul(s.big, s.small));
 }
 
 /*
@@ -214,63 +216,72 @@ K_INLINE double d_silu(double x, const double *p)
     return dd_round(dd_mul(sx, dd_add_d(dd_mul_d(smx, x), 1)));
 }
 
+/* exp(-|x|) as a dd for |x| <= 700 (exponent >= -1011: exact scaling). */
+K_INLINE dd exp_neg_abs(double a)
+{
+    dde E = exp_dd(-a, 0);
+    double s = k_pow2(E.k);
+    return (dd){E.hi * s, E.lo * s};
+}
+
 /*
- * mish(x) = x*tanh(softplus(x)). With e = exp(x), tanh(log(1+e)) =
- * n/(n+2), n = e*(e+2); for x > 0 rewritten with E = exp(-x) as
- * (1+2E)/(1+2E+2E^2) so nothing overflows; x past 20 (tanh rounds to 1);
- * x*e below -700 (n/(n+2) = e there), exponent kept.
+ * mish(x) = x*tanh(softplus(x)). With E = exp(-|x|), tanh(log(1+e^x)) is
+ *  x > 0:  (1+2E)/(1+2E+2E^2) (nothing overflows),
+ *  x <= 0: n/(n+2), n = E(E+2);
+ * both pairs are formed and the sign selects one, so there is one division
+ * and no mispredicted branch. x past 20 (tanh rounds to 1); x*e below -700
+ * (n/(n+2) = e there), exponent kept.
  */
 K_INLINE double k_mish(double x, const double *p)
 {
     (void)p;
-    if (x != x) return x;
-    if (x > 0) {
-        if (x > 20) return x;
-        dd E = dde_to_dd(exp_dd(-x, 0));
-        dd n = dd_add_d(dd_mul_d(E, 2), 1);
-        dd D = dd_add(n, dd_mul_d(dd_mul(E, E), 2));
-        return dd_round(dd_mul_d(dd_div(n, D), x));
-    }
-    if (x < -1400) return -0.0;
-    dde e = exp_dd(x, 0);
-    if (x < -700) {
+    double a = fabs(x);
+    if (!(a <= 700) || x > 20) {
+        if (x != x || x > 0) return x;
+        if (x < -1400) return -0.0;
+        dde e = exp_dd(x, 0);
         dd m = dd_mul_d((dd){e.hi, e.lo}, x);
         return dd_scale(m.hi, m.lo, e.k);
     }
-    dd d = dde_to_dd(e), n = dd_mul(d, dd_add_d(d, 2));
-    return dd_round(dd_mul_d(dd_div(n, dd_add_d(n, 2)), x));
+    dd E = exp_neg_abs(a), n = dd_mul(E, dd_add_d(E, 2));
+    dd pnum = dd_add_d(dd_mul_d(E, 2), 1), pden = dd_add(pnum, dd_mul_d(dd_mul(E, E), 2));
+    dd num = x > 0 ? pnum : n, den = x > 0 ? pden : dd_add_d(n, 2);
+    return dd_round(dd_mul_d(dd_div(num, den), x));
 }
 
 /*
- * mish'(x) = tsp + x*s(x)*(1 - tsp^2), tsp = tanh(softplus(x)). In e:
- *  x > 0:  (1+2E)/D + 4xE^2(1+E)/D^2, D = 1+2E+2E^2, E = exp(-x): positive
- *          terms; 1 past 40.
- *  x <= 0: e*((e+2)(n+2) + 4x(1+e))/(n+2)^2, n = e(e+2): the bracket cancels
+ * mish'(x) = tsp + x*s(x)*(1 - tsp^2), tsp = tanh(softplus(x)). With
+ * E = exp(-|x|), as one fraction each:
+ *  x > 0:  ((1+2E)D + 4xE^2(1+E))/D^2, D = 1+2E+2E^2: positive terms; 1 past 40.
+ *  x <= 0: E((E+2)(n+2) + 4x(1+E))/(n+2)^2, n = E(E+2): the bracket cancels
  *          at the root x0 = -1.1924, covered by the fitted patch; e*(1+x)
  *          below -700.
  */
 K_INLINE double d_mish(double x, const double *p)
 {
     (void)p;
-    if (x != x) return x;
-    if (x > 0) {
-        if (x > 40) return 1;
-        dd E = dde_to_dd(exp_dd(-x, 0)), E2 = dd_mul(E, E);
-        dd D = dd_add(dd_add_d(dd_mul_d(E, 2), 1), dd_mul_d(E2, 2));
-        dd A = dd_div(dd_add_d(dd_mul_d(E, 2), 1), D);
-        dd B = dd_div(dd_mul_d(dd_mul(E2, dd_add_d(E, 1)), 4 * x), dd_mul(D, D));
-        return dd_round(dd_add(A, B));
-    }
+    double a = fabs(x);
     if (near_root(&k_root_mish, x)) return root_patch(&k_root_mish, x);
-    if (x < -1400) return -0.0;
-    dde e = exp_dd(x, 0);
-    if (x < -700) {
+    if (!(a <= 700) || x > 40) {
+        if (x != x) return x;
+        if (x > 0) return 1;
+        if (x < -1400) return -0.0;
+        dde e = exp_dd(x, 0);
         dd m = dd_mul((dd){e.hi, e.lo}, two_sum(1, x));
         return dd_scale(m.hi, m.lo, e.k);
     }
-    dd d = dde_to_dd(e), ep2 = dd_add_d(d, 2), n2 = dd_add_d(dd_mul(d, ep2), 2);
-    dd br = dd_add(dd_mul(ep2, n2), dd_mul_d(dd_add_d(d, 1), 4 * x));
-    return dd_round(dd_div(dd_mul(d, br), dd_mul(n2, n2)));
+    dd E = exp_neg_abs(a), E2 = dd_mul(E, E), Ep1 = dd_add_d(E, 1), Ep2 = dd_add_d(E, 2);
+    dd num, den;
+    if (x > 0) {
+        dd D = dd_add(dd_add_d(dd_mul_d(E, 2), 1), dd_mul_d(E2, 2));
+        num = dd_add(dd_mul(dd_add_d(dd_mul_d(E, 2), 1), D), dd_mul_d(dd_mul(E2, Ep1), 4 * x));
+        den = dd_mul(D, D);
+    } else {
+        dd n2 = dd_add_d(dd_mul(E, Ep2), 2);
+        num = dd_mul(E, dd_add(dd_mul(Ep2, n2), dd_mul_d(Ep1, 4 * x)));
+        den = dd_mul(n2, n2);
+    }
+    return dd_round(dd_div(num, den));
 }
 
 /*
