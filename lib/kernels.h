@@ -32,12 +32,12 @@
 /* ---- logistic family ---------------------------------------------------- */
 
 /*
- * sigmoid(t) for t = th + tl.
- *  t >= 0: 1/(1+e), e = exp(-t) <= 1: no overflow; 1 for t > 38 (1 - e
- *          rounds to 1 once e < 2^-54).
- *  t <  0: e/(1+e), e = exp(t): never exp of a large positive number, so no
- *          Inf/Inf = NaN at t = -710; below t = -700 it is e with its own
- *          exponent, rounded once into the subnormals.
+ * sigmoid(t) for t = th + tl, from e = exp(-|t|) <= 1 (never exp of a large
+ * positive number: no overflow, no Inf/Inf = NaN at t = -710):
+ *  |t| <= 700: 1/(1+e) for t >= 0, e/(1+e) for t < 0, both from sig_both
+ *              (one exp, the sign a select).
+ *  t > 700:    1; t < -700: e with its own exponent, rounded once into the
+ *              subnormals.
  */
 K_INLINE double sigmoid_dd(double th, double tl)
 {
