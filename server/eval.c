@@ -194,6 +194,7 @@ static void calc_part(void *ctx, unsigned k)
     const eval_req *e = c->e;
     size_t a, b, w = e->f32 ? sizeof(float) : sizeof(double);
     par_slice(e->x.n, c->row, c->parts, k, &a, &b);
+    if (a == b) return; /* nothing (x may be NULL for []; NULL + 0 is UB) */
     const void *x = (const char *)c->x + a * w, *go = c->go ? (const char *)c->go + a * w : NULL;
     void *y = (char *)c->y + a * w;
     if (e->f32 && e->grad)
