@@ -330,7 +330,7 @@ static int set_dtype(eval_req *e, const char *s, size_t len, const where *w, pro
 }
 
 /* float32: every finite value must stay finite when rounded to float. */
-static int check_f32(const js_numarray *a, const char *field, problem *p)
+static int check_f32(const js_numarray *a, const char *field, const where *w, problem *p)
 {
     for (size_t i = 0; i < a->n; i++) {
         double v = a->v[i];
@@ -338,6 +338,10 @@ static int check_f32(const js_numarray *a, const char *field, problem *p)
             char b[NUMTEXT_MAX + 1];
             problem_set(p, P_INVALID_VALUE, "%s %s is out of the float32 range", field,
                         num_str(v, b));
+            if (w->query) { /* the query form names the key, not a pointer */
+                snprintf(p->parameter, sizeof p->parameter, "%s", field);
+                return -1;
+            }
             problem_pointer_key(p, field, strlen(field));
             /* the flat index as a path through the shape */
             size_t idx[JS_MAX_DIMS], rest = i;
@@ -394,7 +398,7 @@ static int final_checks(eval_req *e, const where *w, problem *p)
     }
     /* binary bodies (v == NULL here) are float32 already */
     if (e->f32 && e->x.v &&
-        (check_f32(&e->x, "x", p) || (e->has_gout && check_f32(&e->gout, "grad_output", p))))
+        (check_f32(&e->x, "x", w, p) || (e->has_gout && check_f32(&e->gout, "grad_output", w, p))))
         return -1;
     return 0;
 }
