@@ -20,6 +20,19 @@
 #include "rawhttp.h"
 #include "testd.h"
 
+/* Under ASan the daemon's freed memory sits in quarantine: RSS bounds are
+ * only meaningful for the plain build (the test is built the same way). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 #define MAX_BODY  (1u << 20)
 #define MAX_ELEMS 100000
 
@@ -582,8 +595,8 @@ START_TEST(content_length_413_before_body)
         close(fd);
     }
     /* exactly at the limit is read (and is not JSON) */
-    char *body = malloc(MAX_BODY);
-    memset(body, ' ', MAX_BODY);
+    char *body = malloc(MAX_BODY + 8);
+    memset(body, ' ', MAX_BODY + 8);
     json_problem_n(body, MAX_BODY, 400, "malformed-json", "-");
     /* binary bodies too */
     send_problem("POST", "/eval?activation=relu", "application/octet-stream", body, MAX_BODY + 8,
@@ -621,7 +634,8 @@ START_TEST(chunked_over_limit_closed)
         close(fd);
     }
     long rss1 = testd_rss_kb(&D);
-    ck_assert_msg(rss1 - rss0 < 8 * 1024, "RSS grew from %ld to %ld kB", rss0, rss1);
+    if (!SANITIZED && test_slowdown() == 1)
+        ck_assert_msg(rss1 - rss0 < 8 * 1024, "RSS grew from %ld to %ld kB", rss0, rss1);
     /* a chunked body within the limit is answered */
     static const char ok[] = "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                              "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
@@ -858,6 +872,44 @@ START_TEST(methods_and_content_types)
 }
 END_TEST
 
+/* Empty tensors: nothing to compute, the shape comes back (the kernels get
+ * no NULL + 0 pointer arithmetic: a UBSan error before eval.c's fix). */
+START_TEST(empty_tensors)
+{
+    static const struct {
+        const char *path, *body, *want;
+    } cases[] = {
+        {"/eval", "{\"activation\":\"relu\",\"x\":[]}", "\"y\":[]}"},
+        {"/eval", "{\"activation\":\"relu\",\"x\":[[]]}", "\"y\":[[]]}"},
+        {"/eval", "{\"activation\":\"softmax\",\"x\":[[],[]]}", "\"y\":[[],[]]}"},
+        {"/eval", "{\"activation\":\"relu\",\"x\":[],\"dtype\":\"float32\"}", "\"y\":[]}"},
+        {"/grad", "{\"activation\":\"tanh\",\"x\":[],\"grad_output\":[]}", "\"grad\":[]}"},
+        {"/grad", "{\"activation\":\"log_softmax\",\"x\":[[]],\"grad_output\":[[]]}",
+         "\"grad\":[[]]}"},
+        {"/eval", "{\"activation\":\"relu\",\"range\":{\"start\":0,\"stop\":1,\"num\":0}}",
+         "\"x\":[],\"y\":[]}"},
+        {"/eval?activation=relu&x=", NULL, "\"y\":[]}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        http_resp r;
+        if (cases[i].body)
+            ck_assert_int_eq(http_post_json(&D, cases[i].path, cases[i].body, &r), 0);
+        else
+            ck_assert_int_eq(http_get(&D, cases[i].path, &r), 0);
+        ck_assert_msg(r.status == 200 && strstr(r.body, cases[i].want), "%s %s: %ld %s",
+                      cases[i].path, cases[i].body ? cases[i].body : "", r.status, r.body);
+        http_resp_free(&r);
+    }
+    http_resp r;
+    ck_assert_int_eq(http_do(&D, "POST", "/eval?activation=sigmoid", "application/octet-stream", "",
+                             0, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, 0);
+    http_resp_free(&r);
+}
+END_TEST
+
 /* ---- afterwards ------------------------------------------------------------------------- */
 
 START_TEST(still_serving_and_no_growth)
@@ -870,7 +922,7 @@ START_TEST(still_serving_and_no_growth)
     long rss_end = testd_rss_kb(&D);
     fprintf(stderr, "test_hostile: RSS %ld kB after warm-up, %ld kB after the suite\n", rss_start,
             rss_end);
-    if (test_slowdown() == 1 && rss_start > 0) /* under valgrind RSS is valgrind's */
+    if (!SANITIZED && test_slowdown() == 1 && rss_start > 0) /* valgrind's RSS is its own */
         ck_assert_msg(rss_end - rss_start < 16 * 1024, "RSS grew from %ld to %ld kB", rss_start,
                       rss_end);
 }
@@ -901,6 +953,7 @@ int main(void)
     tcase_add_test(t, bad_chunked);
     tcase_add_test(t, huge_headers_and_urls);
     tcase_add_test(t, methods_and_content_types);
+    tcase_add_test(t, empty_tensors);
     tcase_add_test(t, still_serving_and_no_growth);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

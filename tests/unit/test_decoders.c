@@ -201,6 +201,25 @@ START_TEST(repeated_key_after_many_params)
 }
 END_TEST
 
+/* fuzz_query found: a float32 overflow in the query form came with a JSON
+ * pointer (/x/2) instead of the query key (parameter "x"). */
+START_TEST(query_f32_overflow_names_the_key)
+{
+    query_arg args[] = {{"activation", "relu"}, {"x", "1,2,1e39"}, {"dtype", "float32"}};
+    req_limits lim = {1000};
+    eval_req e;
+    problem p;
+    ck_assert_int_ne(request_from_query(args, 3, 0, &lim, &e, &p), 0);
+    ck_assert_int_eq(p.type, P_INVALID_VALUE);
+    ck_assert_str_eq(p.parameter, "x");
+    ck_assert_str_eq(p.pointer, "");
+    static const char body[] = "{\"activation\":\"relu\",\"x\":[1,2,1e39],\"dtype\":\"float32\"}";
+    ck_assert_int_ne(request_from_json(body, sizeof body - 1, 0, &lim, &e, &p), 0);
+    ck_assert_str_eq(p.pointer, "/x/2");
+    ck_assert_str_eq(p.parameter, "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("decoders");
@@ -213,6 +232,7 @@ int main(void)
     tcase_add_test(t, raw_nul);
     tcase_add_test(t, binary_shape_overflow);
     tcase_add_test(t, repeated_key_after_many_params);
+    tcase_add_test(t, query_f32_overflow_names_the_key);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
