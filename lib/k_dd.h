@@ -155,19 +155,44 @@ K_INLINE double dd_scale_subnormal(double hi, double lo, int k)
     return copysign(r * 0x1p-1074, hi);
 }
 
-/* (hi + lo)*2^k rounded once to a double, IEEE overflow to +-Inf included.
- * |hi| is expected in [2^-60, 2^60]. */
+/* dd_scale for any hi: normalise hi to [0.5, 1) first (frexp; off the fast
+ * path), so the decision normal/subnormal/overflow is made on the result. */
+static inline double dd_scale_slow(double hi, double lo, int k)
+{
+    if (hi == 0 || !isfinite(hi)) return hi + lo;
+    int eh;
+    double m = frexp(hi, &eh), ml = ldexp(lo, -eh);
+    k += eh;
+    if (k > 960) return ((m + ml) * k_pow2(k - 960 > 1023 ? 1023 : k - 960)) * 0x1p960;
+    if (k >= -960) return (m + ml) * k_pow2(k);
+    if (k < -1200) return copysign(0.0, hi);
+    return dd_scale_subnormal(m, ml, k);
+}
+
+/* (hi + lo)*2^k rounded once to a double, IEEE overflow to +-Inf included. */
 K_INLINE double dd_scale(double hi, double lo, int k)
 {
-    if (k >= -960 && k <= 960) return (hi + lo) * k_pow2(k);
-    if (k > 960) return ((hi + lo) * k_pow2(k - 960)) * 0x1p960;
-    if (k < -1200 || hi == 0) return copysign(0.0, hi);
-    return dd_scale_subnormal(hi, lo, k);
+    double a = fabs(hi);
+    if (k >= -960 && k <= 960 && a >= 0x1p-60 && a <= 0x1p60) return (hi + lo) * k_pow2(k);
+    return dd_scale_slow(hi, lo, k);
 }
 
 K_INLINE double dde_round(dde a)
 {
     return dd_scale(a.hi, a.lo, a.k);
+}
+
+/* q*x*2^k rounded once, also where the product is subnormal: a tiny x is
+ * scaled up first, so the product's low part does not underflow (that would
+ * round twice: half an ULP more). */
+K_INLINE double dd_mul_d_round(dd q, double x, int k)
+{
+    if (fabs(x) < 0x1p-900) {
+        dd m = dd_mul_d(q, x * 0x1p200);
+        return dd_scale(m.hi, m.lo, k - 200);
+    }
+    dd m = dd_mul_d(q, x);
+    return dd_scale(m.hi, m.lo, k);
 }
 
 /* The dd value of a dde: exact for k >= -1022; rounded (lo dropped) where

@@ -190,7 +190,7 @@ K_INLINE double k_silu(double x, const double *p)
         return dd_scale(m.hi, m.lo, s.k);
     }
     sig2 s = sig_both(a, 0);
-    return dd_round(dd_mul_d(x >= 0 ? s.big : s.small, x));
+    return dd_mul_d_round(x >= 0 ? s.big : s.small, x, 0);
 }
 
 /*
@@ -246,7 +246,7 @@ K_INLINE double k_mish(double x, const double *p)
     dd E = exp_neg_abs(a), n = dd_mul(E, dd_add_d(E, 2));
     dd pnum = dd_add_d(dd_mul_d(E, 2), 1), pden = dd_add(pnum, dd_mul_d(dd_mul(E, E), 2));
     dd num = x > 0 ? pnum : n, den = x > 0 ? pden : dd_add_d(n, 2);
-    return dd_round(dd_mul_d(dd_div(num, den), x));
+    return dd_mul_d_round(dd_div(num, den), x, 0);
 }
 
 /*
@@ -352,6 +352,10 @@ K_INLINE double d_softsign(double x, const double *p)
     if (x != x) return x;
     if (isinf(x)) return 0;
     dd r = dd_recip(two_sum(1, fabs(x)));
+    if (fabs(x) > 0x1p500) { /* r^2 near DBL_MIN: square it scaled, round once */
+        dd m = dd_mul((dd){r.hi * 0x1p600, r.lo * 0x1p600}, (dd){r.hi * 0x1p600, r.lo * 0x1p600});
+        return dd_scale(m.hi, m.lo, -1200);
+    }
     return dd_round(dd_mul(r, r));
 }
 
@@ -362,6 +366,7 @@ K_INLINE double d_softsign(double x, const double *p)
 K_INLINE double k_elu(double x, const double *p)
 {
     if (!(x <= 0)) return x;
+    if (fabs(x) < 0x1p-900) return dd_mul_d_round((dd){p[0], 0}, x, 0); /* expm1(x) = x */
     return dd_round(dd_mul_d(expm1_dd(x), p[0]));
 }
 
@@ -389,6 +394,7 @@ K_INLINE double k_selu(double x, const double *p)
 {
     (void)p;
     if (!(x <= 0)) return x != x ? x : SELU_SCALE * x;
+    if (fabs(x) < 0x1p-900) return dd_mul_d_round(selu_sa(), x, 0); /* expm1(x) = x */
     return dd_round(dd_mul(expm1_dd(x), selu_sa()));
 }
 
@@ -433,7 +439,7 @@ K_INLINE double k_celu(double x, const double *p)
                               h * (0x1.6c16c16c16c17p-10 + h * 0x1.a01a01a01a01ap-13))));
         dd b = fast_two_sum(1, 0.5 * h);
         b.lo += 0.5 * q.lo + s;
-        return dd_round(dd_mul_d(b, x));
+        return dd_mul_d_round(b, x, 0);
     }
     if (q.hi < -800) return -alpha;
     if (q.hi > 1100) return alpha * HUGE_VAL;
@@ -479,12 +485,11 @@ K_INLINE double gelu_exact(double x)
     if (x >= 0) {
         if (x >= 40) return x; /* the Mills table ends at 40 */
         dd q = dd_mul(dde_to_dd(phi_dde(x)), mills_dd(x));
-        return dd_round(dd_mul_d(dd_add_d(dd_neg(q), 1), x));
+        return dd_mul_d_round(dd_add_d(dd_neg(q), 1), x, 0);
     }
     if (x <= -40) return -0.0;
     dde ph = phi_dde(-x);
-    dd m = dd_mul_d(dd_mul((dd){ph.hi, ph.lo}, mills_dd(-x)), x);
-    return dd_scale(m.hi, m.lo, ph.k);
+    return dd_mul_d_round(dd_mul((dd){ph.hi, ph.lo}, mills_dd(-x)), x, ph.k);
 }
 
 /*
@@ -524,10 +529,9 @@ K_INLINE double gelu_tanh(double x)
     if (x > 10) return x;
     if (x < -30) return -0.0;
     dd w = gelu_w(x);
-    if (w.hi >= 0) return dd_round(dd_mul_d(sig_pos(w.hi, w.lo), x));
+    if (w.hi >= 0) return dd_mul_d_round(sig_pos(w.hi, w.lo), x, 0);
     dde s = sig_neg(-w.hi, -w.lo);
-    dd m = dd_mul_d((dd){s.hi, s.lo}, x);
-    return dd_scale(m.hi, m.lo, s.k);
+    return dd_mul_d_round((dd){s.hi, s.lo}, x, s.k);
 }
 
 /*
@@ -662,7 +666,8 @@ K_INLINE double d_hardsigmoid(double x, const double *p)
  * hardswish(x) = x*relu6(x+3)/6: 0 for x <= -3, x for x >= 3 (so no
  * overflow of x*6 at 1e308), x*(x+3)/6 in dd between (two roundings
  * otherwise, and x + 3 a third).
- * hardswish'(x) = 0 (x <= -3), x/3 + 1/2 (-3 < x < 3, x/3 in dd), 1 (x >= 3).
+ * hardswish'(x) = 0 (x <= -3), x/3 + 1/2 = (x + 3/2)/3 (-3 < x < 3; the sum
+ * exact, so the root at -3/2 keeps relative accuracy), 1 (x >= 3).
  */
 K_INLINE double k_hardswish(double x, const double *p)
 {
@@ -670,7 +675,7 @@ K_INLINE double k_hardswish(double x, const double *p)
     if (x != x) return x;
     if (x <= -3) return 0.0;
     if (x >= 3) return x;
-    return dd_round(dd_div_d(dd_mul_d(two_sum(x, 3), x), 6));
+    return dd_mul_d_round(dd_div_d(two_sum(x, 3), 6), x, 0);
 }
 
 K_INLINE double d_hardswish(double x, const double *p)
@@ -679,8 +684,7 @@ K_INLINE double d_hardswish(double x, const double *p)
     if (x != x) return x;
     if (x <= -3) return 0;
     if (x >= 3) return 1;
-    double q = x / 3;
-    return dd_round(dd_add_d((dd){q, fma(-q, 3, x) / 3}, 0.5));
+    return dd_round(dd_div_d(two_sum(x, 1.5), 3)); /* (x + 3/2)/3, exact sum */
 }
 
 /* softshrink(x) = x - lambd (x > lambd), x + lambd (x < -lambd), 0 else. */

@@ -196,9 +196,9 @@ static void kink_points(const activ_params *p, ag_list *l)
 
 void ag_grid(const activ_params *p, double scale, ag_list *out)
 {
-    log_grid(out, (size_t)(1500 * scale));
-    lin_grid(out, -40, 40, (size_t)(8000 * scale));
-    lin_grid(out, -2, 2, (size_t)(2000 * scale));
+    log_grid(out, (size_t)(2500 * scale));
+    lin_grid(out, -40, 40, (size_t)(10000 * scale));
+    lin_grid(out, -2, 2, (size_t)(3000 * scale));
     lin_grid(out, -1e-3, 1e-3, (size_t)(200 * scale));
     special_points(out);
     kink_points(p, out);
