@@ -594,6 +594,18 @@ START_TEST(content_length_413_before_body)
         raw_resp_free(&r);
         close(fd);
     }
+    /* with Expect: 100-continue the client is told 413, never to go on */
+    int fd = raw_connect(D.port);
+    ck_assert(fd >= 0);
+    ck_assert_int_eq(raw_sends(fd, "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                   "application/json\r\nExpect: 100-continue\r\n"
+                                   "Content-Length: 5000000\r\n\r\n"),
+                     0);
+    raw_resp r;
+    ck_assert_int_eq(raw_read(fd, &r, 5 * test_slowdown()), 0);
+    ck_assert_msg(r.status == 413, "Expect: 100-continue over the limit: %d %s", r.status, r.head);
+    raw_resp_free(&r);
+    close(fd);
     /* exactly at the limit is read (and is not JSON) */
     char *body = malloc(MAX_BODY + 8);
     memset(body, ' ', MAX_BODY + 8);
