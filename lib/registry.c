@@ -9,6 +9,7 @@
  */
 #include <math.h>
 
+#include "k_vec.h"
 #include "kernels.h"
 #include "registry.h"
 
@@ -27,8 +28,9 @@
  * alias (in place). OVF notes the first finite input that overflowed. */
 #define OVF(bad, i, r, finite_in)                                                                  \
     if (__builtin_expect(isinf(r), 0) && (finite_in) && bad == n) bad = i
-#define ACTIV_EW_LOOPS(k)                                                                          \
-    ACTIV_FMA_CLONES static size_t k##_f64(const double *x, double *y, size_t n, const double *p)  \
+#define ACTIV_EW_SCALAR(k)                                                                         \
+    ACTIV_FMA_CLONES static size_t k##_f64_s(const double *x, double *y, size_t n,                 \
+                                             const double *p)                                      \
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
@@ -38,7 +40,7 @@
         }                                                                                          \
         return bad;                                                                                \
     }                                                                                              \
-    ACTIV_FMA_CLONES static size_t k##_f32(const float *x, float *y, size_t n, const double *p)    \
+    ACTIV_FMA_CLONES static size_t k##_f32_s(const float *x, float *y, size_t n, const double *p)  \
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
@@ -48,8 +50,8 @@
         }                                                                                          \
         return bad;                                                                                \
     }                                                                                              \
-    ACTIV_FMA_CLONES static size_t k##_d64(const double *x, const double *go, double *g, size_t n, \
-                                           const double *p)                                        \
+    ACTIV_FMA_CLONES static size_t k##_d64_s(const double *x, const double *go, double *g,         \
+                                             size_t n, const double *p)                            \
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
@@ -59,8 +61,8 @@
         }                                                                                          \
         return bad;                                                                                \
     }                                                                                              \
-    ACTIV_FMA_CLONES static size_t k##_d32(const float *x, const float *go, float *g, size_t n,    \
-                                           const double *p)                                        \
+    ACTIV_FMA_CLONES static size_t k##_d32_s(const float *x, const float *go, float *g, size_t n,  \
+                                             const double *p)                                      \
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
@@ -70,11 +72,130 @@
             g[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
-    }                                                                                              \
-    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
+    }
 
-ACTIV_EW_LOOPS(sigmoid)
-ACTIV_EW_LOOPS(tanh)
+#define ACTIV_EW_LOOPS(k)                                                                          \
+    ACTIV_EW_SCALAR(k)                                                                             \
+    static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64_s, k##_d32_s};
+
+/*
+ * Rows with four-lane kernels (k_vec.h): loops that run them when the CPU
+ * has AVX2 and FMA, four elements at a time, the lanes a vector kernel leaves
+ * (tails, NaN, series ranges) redone by the scalar kernel from saved inputs
+ * (x and y may alias), the remainder by the scalar loop. These kernels are
+ * bounded by |x| or 1, so a vector lane cannot overflow; only the scalar
+ * parts report a bad index.
+ */
+#ifdef K_HAVE_VEC
+static int activ_has_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+/* Redo the lanes in mask m of r with the scalar kernel SK; go may be NULL. */
+#define VEC_REDO(r, m, xv, gov, SK)                                                                \
+    do {                                                                                           \
+        double xs_[4], gs_[4], rs_[4];                                                             \
+        _mm256_storeu_pd(xs_, xv);                                                                 \
+        _mm256_storeu_pd(gs_, gov);                                                                \
+        _mm256_storeu_pd(rs_, r);                                                                  \
+        for (int l_ = 0; l_ < 4; l_++)                                                             \
+            if (m >> l_ & 1) rs_[l_] = gs_[l_] * SK(xs_[l_], p);                                   \
+        r = _mm256_loadu_pd(rs_);                                                                  \
+    } while (0)
+
+#define VEC_TAIL(i, n, call)                                                                       \
+    do {                                                                                           \
+        size_t b_ = call;                                                                          \
+        return b_ < n - i ? i + b_ : n;                                                            \
+    } while (0)
+
+#define ACTIV_EW_VEC_VALUE(k)                                                                      \
+    KV_FN static size_t k##_f64_v(const double *x, double *y, size_t n, const double *p)           \
+    {                                                                                              \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = _mm256_loadu_pd(x + i), redo, r = vk_##k(xv, &redo);                           \
+            int m = _mm256_movemask_pd(redo);                                                      \
+            if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
+            _mm256_storeu_pd(y + i, r);                                                            \
+        }                                                                                          \
+        VEC_TAIL(i, n, k##_f64_s(x + i, y + i, n - i, p));                                         \
+    }                                                                                              \
+    KV_FN static size_t k##_f32_v(const float *x, float *y, size_t n, const double *p)             \
+    {                                                                                              \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i)), redo, r = vk_##k(xv, &redo);             \
+            int m = _mm256_movemask_pd(redo);                                                      \
+            if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
+            _mm_storeu_ps(y + i, _mm256_cvtpd_ps(r));                                              \
+        }                                                                                          \
+        VEC_TAIL(i, n, k##_f32_s(x + i, y + i, n - i, p));                                         \
+    }                                                                                              \
+    static size_t k##_f64(const double *x, double *y, size_t n, const double *p)                   \
+    {                                                                                              \
+        return activ_has_avx2() ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);                   \
+    }                                                                                              \
+    static size_t k##_f32(const float *x, float *y, size_t n, const double *p)                     \
+    {                                                                                              \
+        return activ_has_avx2() ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);                   \
+    }
+
+#define ACTIV_EW_VEC_DERIV(k)                                                                      \
+    KV_FN static size_t k##_d64_v(const double *x, const double *go, double *g, size_t n,          \
+                                  const double *p)                                                 \
+    {                                                                                              \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = _mm256_loadu_pd(x + i), gv = go ? _mm256_loadu_pd(go + i) : v_set(1), redo;    \
+            v4 r = gv * vd_##k(xv, &redo);                                                         \
+            int m = _mm256_movemask_pd(redo);                                                      \
+            if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
+            _mm256_storeu_pd(g + i, r);                                                            \
+        }                                                                                          \
+        VEC_TAIL(i, n, k##_d64_s(x + i, go ? go + i : NULL, g + i, n - i, p));                     \
+    }                                                                                              \
+    KV_FN static size_t k##_d32_v(const float *x, const float *go, float *g, size_t n,             \
+                                  const double *p)                                                 \
+    {                                                                                              \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i));                                          \
+            v4 gv = go ? _mm256_cvtps_pd(_mm_loadu_ps(go + i)) : v_set(1), redo;                   \
+            v4 r = gv * vd_##k(xv, &redo);                                                         \
+            int m = _mm256_movemask_pd(redo);                                                      \
+            if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
+            _mm_storeu_ps(g + i, _mm256_cvtpd_ps(r));                                              \
+        }                                                                                          \
+        VEC_TAIL(i, n, k##_d32_s(x + i, go ? go + i : NULL, g + i, n - i, p));                     \
+    }                                                                                              \
+    static size_t k##_d64(const double *x, const double *go, double *g, size_t n, const double *p) \
+    {                                                                                              \
+        return activ_has_avx2() ? k##_d64_v(x, go, g, n, p) : k##_d64_s(x, go, g, n, p);           \
+    }                                                                                              \
+    static size_t k##_d32(const float *x, const float *go, float *g, size_t n, const double *p)    \
+    {                                                                                              \
+        return activ_has_avx2() ? k##_d32_v(x, go, g, n, p) : k##_d32_s(x, go, g, n, p);           \
+    }
+
+/* value and derivative vectorised / value only */
+#define ACTIV_EW_LOOPS_VEC(k)                                                                      \
+    ACTIV_EW_SCALAR(k)                                                                             \
+    ACTIV_EW_VEC_VALUE(k)                                                                          \
+    ACTIV_EW_VEC_DERIV(k)                                                                          \
+    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
+#define ACTIV_EW_LOOPS_VEC_VALUE(k)                                                                \
+    ACTIV_EW_SCALAR(k)                                                                             \
+    ACTIV_EW_VEC_VALUE(k)                                                                          \
+    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64_s, k##_d32_s};
+#else
+#define ACTIV_EW_LOOPS_VEC(k)       ACTIV_EW_LOOPS(k)
+#define ACTIV_EW_LOOPS_VEC_VALUE(k) ACTIV_EW_LOOPS(k)
+#endif
+
+ACTIV_EW_LOOPS_VEC(sigmoid)
+ACTIV_EW_LOOPS_VEC(tanh)
 ACTIV_EW_LOOPS(relu)
 ACTIV_EW_LOOPS(leaky_relu)
 ACTIV_EW_LOOPS(relu6)
@@ -82,7 +203,7 @@ ACTIV_EW_LOOPS(elu)
 ACTIV_EW_LOOPS(selu)
 ACTIV_EW_LOOPS(celu)
 ACTIV_EW_LOOPS(gelu)
-ACTIV_EW_LOOPS(silu)
+ACTIV_EW_LOOPS_VEC_VALUE(silu)
 ACTIV_EW_LOOPS(mish)
 ACTIV_EW_LOOPS(softplus)
 ACTIV_EW_LOOPS(softsign)

@@ -336,6 +336,48 @@ START_TEST(overflow_reports_first_index)
 }
 END_TEST
 
+/* The library has several paths for one row (four-lane kernels where the CPU
+ * has them, the scalar kernel for the rest of an array and for the lanes a
+ * vector kernel hands back): every element must get the same bits whichever
+ * path computes it. One at a time forces the scalar path. */
+START_TEST(paths_agree)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    if (activ_kind_of(f) != ACTIV_ELEMENTWISE) return;
+    activ_params p;
+    bind(&p, f);
+    enum { M = 4003 };
+    static double x[M], go[M], y[M], g[M];
+    static float xf[M], gof[M], yf[M], gf[M];
+    static const double special[] = {0,         -0.0, 1e-300, -1e-300, 0x1p-1074, 38.5,
+                                     -700.5,    745,  -745,   1e300,   -1e300,    INFINITY,
+                                     -INFINITY, NAN,  0x1p-8, 0x1p-28};
+    for (int i = 0; i < M; i++) {
+        x[i] =
+            i < 16 ? special[i] : (i % 2 ? -1 : 1) * pow(10, (i % 97) / 8.0 - 6) * (1 + i * 1e-4);
+        go[i] = 1 + (i % 5) * 0.25;
+        xf[i] = (float)x[i], gof[i] = (float)go[i];
+    }
+    activ_eval(&p, x, y, M, 0, NULL);
+    activ_grad(&p, x, go, g, M, 0, NULL);
+    activ_eval_f32(&p, xf, yf, M, 0, NULL);
+    activ_grad_f32(&p, xf, gof, gf, M, 0, NULL);
+    for (int i = 0; i < M; i++) {
+        double y1, g1;
+        float yf1, gf1;
+        activ_eval(&p, &x[i], &y1, 1, 0, NULL);
+        activ_grad(&p, &x[i], &go[i], &g1, 1, 0, NULL);
+        activ_eval_f32(&p, &xf[i], &yf1, 1, 0, NULL);
+        activ_grad_f32(&p, &xf[i], &gof[i], &gf1, 1, 0, NULL);
+        ck_assert_msg(!memcmp(&y1, &y[i], sizeof y1) && !memcmp(&g1, &g[i], sizeof g1),
+                      "%s x=%a: batch %a %a, alone %a %a", activ_name(f), x[i], y[i], g[i], y1, g1);
+        ck_assert_msg(!memcmp(&yf1, &yf[i], sizeof yf1) && !memcmp(&gf1, &gf[i], sizeof gf1),
+                      "%s f32 x=%a: batch %a %a, alone %a %a", activ_name(f), x[i], (double)yf[i],
+                      (double)gf[i], (double)yf1, (double)gf1);
+    }
+}
+END_TEST
+
 /* Extreme but valid parameters: finite exact results stay finite. */
 START_TEST(extreme_parameters)
 {
@@ -402,6 +444,7 @@ int main(void)
     tcase_add_loop_test(tc, in_place_and_vjp, 0, n);
     tcase_add_test(tc, argument_errors);
     tcase_add_test(tc, overflow_reports_first_index);
+    tcase_add_loop_test(tc, paths_agree, 0, n);
     tcase_add_test(tc, extreme_parameters);
     tcase_add_test(tc, thread_safety);
     suite_add_tcase(s, tc);

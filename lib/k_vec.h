@@ -1,0 +1,187 @@
+/*
+ * k_vec.h - four-lane (AVX2 + FMA) versions of the hottest kernels
+ * (internal).
+ *
+ * The same double-double algorithms as k_exp.h and kernels.h, step for step
+ * (same operations in the same order, so the same bits), on four doubles at
+ * once. Each vector kernel handles its main range only and returns a mask of
+ * the lanes (NaN, tails, series ranges) that the scalar kernel must redo;
+ * registry.c does that and picks these loops at run time when the CPU has
+ * AVX2 and FMA.
+ */
+#ifndef ACTIV_K_VEC_H
+#define ACTIV_K_VEC_H
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define K_HAVE_VEC 1
+
+#include <immintrin.h>
+
+#include "k_tables.h"
+
+#define KV    static inline __attribute__((always_inline, target("avx2,fma")))
+#define KV_FN __attribute__((target("avx2,fma")))
+
+typedef __m256d v4;
+typedef struct vdd {
+    v4 hi, lo;
+} vdd;
+
+KV v4 v_set(double a)
+{
+    return _mm256_set1_pd(a);
+}
+
+KV vdd v_two_sum(v4 a, v4 b)
+{
+    v4 s = a + b, bb = s - a;
+    return (vdd){s, (a - (s - bb)) + (b - bb)};
+}
+
+KV vdd v_fast_two_sum(v4 a, v4 b)
+{
+    v4 s = a + b;
+    return (vdd){s, b - (s - a)};
+}
+
+KV vdd v_two_prod(v4 a, v4 b)
+{
+    v4 p = a * b;
+    return (vdd){p, _mm256_fmsub_pd(a, b, p)};
+}
+
+KV vdd v_dd_mul(vdd a, vdd b)
+{
+    vdd p = v_two_prod(a.hi, b.hi);
+    return v_fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+KV vdd v_dd_div(vdd a, vdd b)
+{
+    v4 inv = v_set(1) / b.hi, q = a.hi * inv;
+    v4 r = _mm256_fnmadd_pd(q, b.hi, a.hi) + (a.lo - q * b.lo);
+    return v_fast_two_sum(q, r * inv);
+}
+
+KV v4 v_round(vdd a)
+{
+    return a.hi + a.lo;
+}
+
+KV v4 v_abs(v4 x)
+{
+    return _mm256_andnot_pd(v_set(-0.0), x);
+}
+
+/* exp(-a) for 0 <= a <= 1400 with exponent >= -1022, as a dd: exp_dd's steps. */
+KV vdd v_exp_neg(v4 a)
+{
+    v4 xh = -a;
+    v4 z = xh * v_set(0x1.71547652b82fep7);
+    v4 kd = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m128i n = _mm256_cvtpd_epi32(kd);
+    __m128i j = _mm_and_si128(n, _mm_set1_epi32(127));
+    __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j), 7);
+    v4 r = _mm256_fnmadd_pd(kd, v_set(K_LN2N_HI), xh); /* exact, as in exp_dd */
+    v4 t = kd * v_set(K_LN2N_LO);
+    vdd rr = v_two_sum(r, -t);
+    v4 r1 = rr.hi, r2 = rr.lo + (v_set(0) - _mm256_fmsub_pd(kd, v_set(K_LN2N_LO), t));
+    v4 r1s = r1 * r1;
+    v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
+    v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
+    v4 p = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
+    __m128i j2 = _mm_slli_epi32(j, 1);
+    v4 T0 = _mm256_i32gather_pd(&k_exp_tab[0][0], j2, 8);
+    v4 T1 = _mm256_i32gather_pd(&k_exp_tab[0][1], j2, 8);
+    vdd s = v_two_prod(T0, r1);
+    v4 lo = s.lo + T0 * (r2 + r1 * r2 + p) + T1 * (v_set(1) + r1 + p);
+    vdd u = v_fast_two_sum(T0, s.hi);
+    u = v_fast_two_sum(u.hi, u.lo + lo);
+    __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
+    v4 scale = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+    return (vdd){u.hi * scale, u.lo * scale};
+}
+
+/* sig_both: big = 1/(1+e), small = e*big, e = exp(-a), 0 <= a <= 700. */
+KV void v_sig_both(v4 a, vdd *big, vdd *small)
+{
+    vdd e = v_exp_neg(a);
+    vdd q = v_fast_two_sum(v_set(1), e.hi);
+    q.lo = q.lo + e.lo;
+    v4 r = v_set(1) / q.hi;
+    v4 c = _mm256_fnmadd_pd(r, q.hi, v_set(1)) - r * q.lo;
+    *big = v_fast_two_sum(r, r * c);
+    *small = v_dd_mul(e, *big);
+}
+
+/* Lanes outside [lo, hi] (NaN included) go back to the scalar kernel. */
+KV v4 v_outside(v4 a, double lo, double hi)
+{
+    return _mm256_or_pd(_mm256_cmp_pd(a, v_set(lo), _CMP_NGE_UQ),
+                        _mm256_cmp_pd(a, v_set(hi), _CMP_NLE_UQ));
+}
+
+/* Clamp into [lo, hi] so masked lanes compute harmless numbers. */
+KV v4 v_clamp(v4 a, double lo, double hi)
+{
+    return _mm256_min_pd(_mm256_max_pd(a, v_set(lo)), v_set(hi));
+}
+
+/* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
+
+KV v4 vk_sigmoid(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    *redo = v_outside(a, 0, 700);
+    vdd big, small;
+    v_sig_both(v_clamp(a, 0, 700), &big, &small);
+    return _mm256_blendv_pd(v_round(small), v_round(big), _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
+}
+
+KV v4 vd_sigmoid(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    *redo = v_outside(a, 0, 700);
+    vdd big, small;
+    v_sig_both(v_clamp(a, 0, 700), &big, &small);
+    return v_round(v_dd_mul(big, small));
+}
+
+/* tanh(|x|) = (1 - e)/(1 + e), e = exp(-2|x|), for 2^-7 <= |x| <= 40. */
+KV v4 vk_tanh(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
+    *redo = v_outside(a, 0x1p-7, 40);
+    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
+    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
+    num.lo = num.lo - e.lo;
+    den.lo = den.lo + e.lo;
+    return _mm256_or_pd(v_round(v_dd_div(num, den)), sign);
+}
+
+/* tanh'(x) = 4*small*big of sig_both(2|x|), |x| <= 40. */
+KV v4 vd_tanh(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    *redo = v_outside(a, 0, 40);
+    vdd big, small;
+    v_sig_both(v_set(2) * v_clamp(a, 0, 40), &big, &small);
+    return v_set(4) * v_round(v_dd_mul(big, small));
+}
+
+/* silu(x) = x*sigmoid(x) for |x| <= 40 (tiny |x| to the scalar kernel, which
+ * scales the product). */
+KV v4 vk_silu(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    *redo = v_outside(a, 0x1p-900, 40);
+    vdd big, small;
+    v_sig_both(v_clamp(a, 0, 40), &big, &small);
+    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ);
+    vdd s = {_mm256_blendv_pd(small.hi, big.hi, pos), _mm256_blendv_pd(small.lo, big.lo, pos)};
+    vdd m = v_two_prod(s.hi, x);
+    return v_round(v_fast_two_sum(m.hi, m.lo + s.lo * x));
+}
+
+#endif
+#endif
