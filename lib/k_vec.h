@@ -73,10 +73,10 @@ KV v4 v_abs(v4 x)
     return _mm256_andnot_pd(v_set(-0.0), x);
 }
 
-/* exp(-a) for 0 <= a <= 1400 with exponent >= -1022, as a dd: exp_dd's steps. */
-KV vdd v_exp_neg(v4 a)
+/* exp(xh + xl) for results with exponent >= -1022 (xh >= -708), as a scaled
+ * dd: exp_dd's steps, then the exact scaling dde_to_dd does. */
+KV vdd v_exp(v4 xh, v4 xl)
 {
-    v4 xh = -a;
     v4 z = xh * v_set(0x1.71547652b82fep7);
     v4 kd = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m128i n = _mm256_cvtpd_epi32(kd);
@@ -85,7 +85,7 @@ KV vdd v_exp_neg(v4 a)
     v4 r = _mm256_fnmadd_pd(kd, v_set(K_LN2N_HI), xh); /* exact, as in exp_dd */
     v4 t = kd * v_set(K_LN2N_LO);
     vdd rr = v_two_sum(r, -t);
-    v4 r1 = rr.hi, r2 = rr.lo + (v_set(0) - _mm256_fmsub_pd(kd, v_set(K_LN2N_LO), t));
+    v4 r1 = rr.hi, r2 = rr.lo + (xl - _mm256_fmsub_pd(kd, v_set(K_LN2N_LO), t));
     v4 r1s = r1 * r1;
     v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
     v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
@@ -100,6 +100,34 @@ KV vdd v_exp_neg(v4 a)
     __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
     v4 scale = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
     return (vdd){u.hi * scale, u.lo * scale};
+}
+
+KV vdd v_exp_neg(v4 a)
+{
+    return v_exp(-a, v_set(0));
+}
+
+KV vdd v_dd_add(vdd a, vdd b)
+{
+    vdd s = v_two_sum(a.hi, b.hi);
+    return v_fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+}
+
+KV vdd v_dd_add_d(vdd a, v4 b)
+{
+    vdd s = v_two_sum(a.hi, b);
+    return v_fast_two_sum(s.hi, s.lo + a.lo);
+}
+
+KV vdd v_dd_mul_d(vdd a, v4 b)
+{
+    vdd p = v_two_prod(a.hi, b);
+    return v_fast_two_sum(p.hi, p.lo + a.lo * b);
+}
+
+KV vdd v_select(v4 mask, vdd yes, vdd no)
+{
+    return (vdd){_mm256_blendv_pd(no.hi, yes.hi, mask), _mm256_blendv_pd(no.lo, yes.lo, mask)};
 }
 
 /* sig_both: big = 1/(1+e), small = e*big, e = exp(-a), 0 <= a <= 700. */
@@ -181,6 +209,55 @@ KV v4 vk_silu(v4 x, v4 *redo)
     vdd s = {_mm256_blendv_pd(small.hi, big.hi, pos), _mm256_blendv_pd(small.lo, big.lo, pos)};
     vdd m = v_two_prod(s.hi, x);
     return v_round(v_fast_two_sum(m.hi, m.lo + s.lo * x));
+}
+
+/* silu'(x) = s(x)*(1 + x*s(-x)) for |x| <= 700 away from its root (the
+ * root patch and the tails are the scalar kernel's). */
+KV v4 vd_silu(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    v4 near =
+        _mm256_cmp_pd(v_abs(x - v_set(k_root_silu.x0[0])), v_set(k_root_silu.radius), _CMP_LT_OQ);
+    *redo = _mm256_or_pd(v_outside(a, 0, 700), near);
+    vdd big, small;
+    v_sig_both(v_clamp(a, 0, 700), &big, &small);
+    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ);
+    vdd sx = v_select(pos, big, small), smx = v_select(pos, small, big);
+    return v_round(v_dd_mul(sx, v_dd_add_d(v_dd_mul_d(smx, x), v_set(1))));
+}
+
+/* tanhshrink(x) = x - tanh(x) for 1/8 <= |x| <= 40 (the series and the
+ * tails are the scalar kernel's). */
+KV v4 vk_tanhshrink(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
+    *redo = v_outside(a, 0.125, 40);
+    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0.125, 40));
+    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
+    num.lo = num.lo - e.lo;
+    den.lo = den.lo + e.lo;
+    vdd t = v_dd_div(num, den);
+    vdd d = v_dd_add_d((vdd){-t.hi, -t.lo}, v_clamp(a, 0.125, 40));
+    return _mm256_or_pd(v_round(d), sign);
+}
+
+/* tanhshrink'(x) = tanh(x)^2 for 2^-7 <= |x| <= 40. */
+KV v4 vd_tanhshrink(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x);
+    *redo = v_outside(a, 0x1p-7, 40);
+    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
+    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
+    num.lo = num.lo - e.lo;
+    den.lo = den.lo + e.lo;
+    vdd t = v_dd_div(num, den);
+    return v_round(v_dd_mul(t, t));
+}
+
+/* logsigmoid'(x) = sigmoid(-x) */
+KV v4 vd_logsigmoid(v4 x, v4 *redo)
+{
+    return vk_sigmoid(-x, redo);
 }
 
 #endif

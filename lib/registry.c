@@ -189,9 +189,14 @@ static int activ_has_avx2(void)
     ACTIV_EW_SCALAR(k)                                                                             \
     ACTIV_EW_VEC_VALUE(k)                                                                          \
     static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64_s, k##_d32_s};
+#define ACTIV_EW_LOOPS_VEC_DERIV(k)                                                                \
+    ACTIV_EW_SCALAR(k)                                                                             \
+    ACTIV_EW_VEC_DERIV(k)                                                                          \
+    static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64, k##_d32};
 #else
 #define ACTIV_EW_LOOPS_VEC(k)       ACTIV_EW_LOOPS(k)
 #define ACTIV_EW_LOOPS_VEC_VALUE(k) ACTIV_EW_LOOPS(k)
+#define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
 #endif
 
 ACTIV_EW_LOOPS_VEC(sigmoid)
@@ -203,15 +208,15 @@ ACTIV_EW_LOOPS(elu)
 ACTIV_EW_LOOPS(selu)
 ACTIV_EW_LOOPS(celu)
 ACTIV_EW_LOOPS(gelu)
-ACTIV_EW_LOOPS_VEC_VALUE(silu)
+ACTIV_EW_LOOPS_VEC(silu)
 ACTIV_EW_LOOPS(mish)
 ACTIV_EW_LOOPS(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS(hardtanh)
 ACTIV_EW_LOOPS(hardsigmoid)
 ACTIV_EW_LOOPS(hardswish)
-ACTIV_EW_LOOPS(logsigmoid)
-ACTIV_EW_LOOPS(tanhshrink)
+ACTIV_EW_LOOPS_VEC_DERIV(logsigmoid)
+ACTIV_EW_LOOPS_VEC(tanhshrink)
 ACTIV_EW_LOOPS(softshrink)
 ACTIV_EW_LOOPS(hardshrink)
 ACTIV_EW_LOOPS(threshold)
