@@ -12,8 +12,9 @@
 #   6. SIGTERM (podman stop): exit code 0 within 5 s
 #
 # Env: ACTIVD_IMAGE (default localhost/activd:test), ACTIVD_IMAGE_MAX_MB,
-#      CONTAINER_TEST_KEEP=1 keeps the image afterwards (it is kept anyway;
-#      set CONTAINER_TEST_RMI=1 to remove it).
+#      CONTAINER_TEST_RMI=1 removes the image afterwards (kept by default),
+#      CONTAINER_TEST_PRUNE=0 keeps untagged images of earlier builds (by
+#      default they are pruned; the build stage is kept as <image>-build:cache).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -65,6 +66,14 @@ if ! podman build --format docker -f docker/Dockerfile -t "$IMAGE" "$@" \
 fi
 grep -E '^(== |make test:|stage-runtime:|build-test:)' "$log" | sed 's/^/  build: /' || true
 say "built in $(($(date +%s) - t0)) s"
+# Keep disk use bounded over many runs: name the build stage (a cache hit,
+# about a second) so its layers -- the -dev packages above all -- stay
+# cached, then drop the untagged images older builds left behind.
+if [ "${CONTAINER_TEST_PRUNE:-1}" = 1 ]; then
+    podman build --format docker -f docker/Dockerfile --target build -t "${IMAGE%:*}-build:cache" "$@" \
+        --build-arg VERSION="$version" --build-arg REVISION="$revision" . >>"$log" 2>&1 &&
+        podman image prune -f >/dev/null 2>&1 || true
+fi
 
 # ---- 3. size -------------------------------------------------------------------
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
