@@ -130,16 +130,21 @@ KV vdd v_select(v4 mask, vdd yes, vdd no)
     return (vdd){_mm256_blendv_pd(no.hi, yes.hi, mask), _mm256_blendv_pd(no.lo, yes.lo, mask)};
 }
 
-/* sig_both: big = 1/(1+e), small = e*big, e = exp(-a), 0 <= a <= 700. */
-KV void v_sig_both(v4 a, vdd *big, vdd *small)
+/* sig_both: big = 1/(1+e), small = e*big, e = exp(-(a + al)), 0 <= a <= 700. */
+KV void v_sig_both2(v4 a, v4 al, vdd *big, vdd *small)
 {
-    vdd e = v_exp_neg(a);
+    vdd e = v_exp(-a, -al);
     vdd q = v_fast_two_sum(v_set(1), e.hi);
     q.lo = q.lo + e.lo;
     v4 r = v_set(1) / q.hi;
     v4 c = _mm256_fnmadd_pd(r, q.hi, v_set(1)) - r * q.lo;
     *big = v_fast_two_sum(r, r * c);
     *small = v_dd_mul(e, *big);
+}
+
+KV void v_sig_both(v4 a, vdd *big, vdd *small)
+{
+    v_sig_both2(a, v_set(0), big, small);
 }
 
 /* Lanes outside [lo, hi] (NaN included) go back to the scalar kernel. */
@@ -157,8 +162,38 @@ KV v4 v_clamp(v4 a, double lo, double hi)
 
 /* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
 
-KV v4 vk_sigmoid(v4 x, v4 *redo)
+/* vok_NAME(p): 1 when the vector kernel gives the scalar kernel's bits for
+ * these parameters (parameter-free rows: always). */
+static inline int vok_any(const double *p)
 {
+    (void)p;
+    return 1;
+}
+#define vok_sigmoid    vok_any
+#define vok_tanh       vok_any
+#define vok_silu       vok_any
+#define vok_tanhshrink vok_any
+#define vok_logsigmoid vok_any
+#define vok_selu       vok_any
+#define vok_mish       vok_any
+
+/* elu's products alpha*e^x stay normal (so scaled and unscaled products
+ * round alike) for moderate alpha. */
+static inline int vok_elu(const double *p)
+{
+    double a = fabs(p[0]);
+    return a >= 0x1p-8 && a <= 0x1p100;
+}
+
+/* softplus: moderate beta keeps beta*x and the quotient normal. */
+static inline int vok_softplus(const double *p)
+{
+    return p[0] >= 0x1p-8 && p[0] <= 0x1p100;
+}
+
+KV v4 vk_sigmoid(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
     v4 a = v_abs(x);
     *redo = v_outside(a, 0, 700);
     vdd big, small;
@@ -166,8 +201,9 @@ KV v4 vk_sigmoid(v4 x, v4 *redo)
     return _mm256_blendv_pd(v_round(small), v_round(big), _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
 }
 
-KV v4 vd_sigmoid(v4 x, v4 *redo)
+KV v4 vd_sigmoid(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x);
     *redo = v_outside(a, 0, 700);
     vdd big, small;
@@ -176,8 +212,9 @@ KV v4 vd_sigmoid(v4 x, v4 *redo)
 }
 
 /* tanh(|x|) = (1 - e)/(1 + e), e = exp(-2|x|), for 2^-7 <= |x| <= 40. */
-KV v4 vk_tanh(v4 x, v4 *redo)
+KV v4 vk_tanh(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
     *redo = v_outside(a, 0x1p-7, 40);
     vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
@@ -188,8 +225,9 @@ KV v4 vk_tanh(v4 x, v4 *redo)
 }
 
 /* tanh'(x) = 4*small*big of sig_both(2|x|), |x| <= 40. */
-KV v4 vd_tanh(v4 x, v4 *redo)
+KV v4 vd_tanh(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x);
     *redo = v_outside(a, 0, 40);
     vdd big, small;
@@ -199,8 +237,9 @@ KV v4 vd_tanh(v4 x, v4 *redo)
 
 /* silu(x) = x*sigmoid(x) for |x| <= 40 (tiny |x| to the scalar kernel, which
  * scales the product). */
-KV v4 vk_silu(v4 x, v4 *redo)
+KV v4 vk_silu(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x);
     *redo = v_outside(a, 0x1p-900, 40);
     vdd big, small;
@@ -213,8 +252,9 @@ KV v4 vk_silu(v4 x, v4 *redo)
 
 /* silu'(x) = s(x)*(1 + x*s(-x)) for |x| <= 700 away from its root (the
  * root patch and the tails are the scalar kernel's). */
-KV v4 vd_silu(v4 x, v4 *redo)
+KV v4 vd_silu(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x);
     v4 near =
         _mm256_cmp_pd(v_abs(x - v_set(k_root_silu.x0[0])), v_set(k_root_silu.radius), _CMP_LT_OQ);
@@ -228,8 +268,9 @@ KV v4 vd_silu(v4 x, v4 *redo)
 
 /* tanhshrink(x) = x - tanh(x) for 1/8 <= |x| <= 40 (the series and the
  * tails are the scalar kernel's). */
-KV v4 vk_tanhshrink(v4 x, v4 *redo)
+KV v4 vk_tanhshrink(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
     *redo = v_outside(a, 0.125, 40);
     vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0.125, 40));
@@ -242,8 +283,9 @@ KV v4 vk_tanhshrink(v4 x, v4 *redo)
 }
 
 /* tanhshrink'(x) = tanh(x)^2 for 2^-7 <= |x| <= 40. */
-KV v4 vd_tanhshrink(v4 x, v4 *redo)
+KV v4 vd_tanhshrink(v4 x, const double *p, v4 *redo)
 {
+    (void)p;
     v4 a = v_abs(x);
     *redo = v_outside(a, 0x1p-7, 40);
     vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
@@ -255,9 +297,123 @@ KV v4 vd_tanhshrink(v4 x, v4 *redo)
 }
 
 /* logsigmoid'(x) = sigmoid(-x) */
-KV v4 vd_logsigmoid(v4 x, v4 *redo)
+KV v4 vd_logsigmoid(v4 x, const double *p, v4 *redo)
 {
-    return vk_sigmoid(-x, redo);
+    (void)p;
+    return vk_sigmoid(-x, p, redo);
+}
+
+/* expm1(x) = e^x - 1 in dd for -700 <= x <= -2^-8 (expm1_dd's exp branch). */
+KV vdd v_expm1_neg(v4 x)
+{
+    vdd e = v_exp(x, v_set(0));
+    vdd s = v_two_sum(e.hi, v_set(-1));
+    return v_fast_two_sum(s.hi, s.lo + e.lo);
+}
+
+/* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
+KV v4 vk_elu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    *redo = _mm256_and_pd(neg, v_outside(x, -700, -0x1p-8));
+    v4 r = v_round(v_dd_mul_d(v_expm1_neg(v_clamp(x, -700, -0x1p-8)), v_set(p[0])));
+    return _mm256_blendv_pd(x, r, neg);
+}
+
+/* elu': 1 for x > 0, alpha*exp(x) on [-700, 0]. */
+KV v4 vd_elu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    *redo =
+        _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q), _mm256_cmp_pd(x, v_set(-700), _CMP_LT_OQ));
+    v4 r = v_round(v_dd_mul_d(v_exp(v_clamp(x, -700, 0), v_set(0)), v_set(p[0])));
+    return _mm256_blendv_pd(v_set(1), r, neg);
+}
+
+#define K_SELU_SCALE 1.0507009873554804934193349852946
+#define K_SELU_SA_HI (K_SELU_SCALE * 1.6732632423543772848170429916717)
+
+/* selu: scale*x for x > 0, scale*alpha*expm1(x) on [-700, -2^-8]. */
+KV v4 vk_selu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    vdd sa = v_two_prod(v_set(K_SELU_SCALE), v_set(1.6732632423543772848170429916717));
+    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    *redo = _mm256_or_pd(_mm256_and_pd(neg, v_outside(x, -700, -0x1p-8)),
+                         _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+    v4 r = v_round(v_dd_mul(v_expm1_neg(v_clamp(x, -700, -0x1p-8)), sa));
+    return _mm256_blendv_pd(v_set(K_SELU_SCALE) * x, r, neg);
+}
+
+/* selu': scale for x > 0, scale*alpha*exp(x) on [-700, 0]. */
+KV v4 vd_selu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    vdd sa = v_two_prod(v_set(K_SELU_SCALE), v_set(1.6732632423543772848170429916717));
+    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    *redo =
+        _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q), _mm256_cmp_pd(x, v_set(-700), _CMP_LT_OQ));
+    v4 r = v_round(v_dd_mul(v_exp(v_clamp(x, -700, 0), v_set(0)), sa));
+    return _mm256_blendv_pd(v_set(K_SELU_SCALE), r, neg);
+}
+
+/* mish on 2^-900 <= |x|, x <= 20, x >= -700: kernels.h's one-division form. */
+KV v4 vk_mish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 a = v_abs(x);
+    *redo = _mm256_or_pd(v_outside(a, 0x1p-900, 700), _mm256_cmp_pd(x, v_set(20), _CMP_GT_OQ));
+    vdd E = v_exp_neg(v_clamp(a, 0, 700));
+    vdd n = v_dd_mul(E, v_dd_add_d(E, v_set(2)));
+    vdd pnum = v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1));
+    vdd pden = v_dd_add(pnum, v_dd_mul_d(v_dd_mul(E, E), v_set(2)));
+    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GT_OQ);
+    vdd num = v_select(pos, pnum, n), den = v_select(pos, pden, v_dd_add_d(n, v_set(2)));
+    return v_round(v_dd_mul_d(v_dd_div(num, den), x));
+}
+
+/* mish' on |x| <= 700, x <= 40, away from the root. */
+KV v4 vd_mish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 a = v_abs(x);
+    v4 near =
+        _mm256_cmp_pd(v_abs(x - v_set(k_root_mish.x0[0])), v_set(k_root_mish.radius), _CMP_LT_OQ);
+    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(a, 0, 700), near),
+                         _mm256_cmp_pd(x, v_set(40), _CMP_GT_OQ));
+    vdd E = v_exp_neg(v_clamp(a, 0, 700)), E2 = v_dd_mul(E, E);
+    vdd Ep1 = v_dd_add_d(E, v_set(1)), Ep2 = v_dd_add_d(E, v_set(2));
+    vdd D = v_dd_add(v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1)), v_dd_mul_d(E2, v_set(2)));
+    vdd pnum = v_dd_add(v_dd_mul(v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1)), D),
+                        v_dd_mul_d(v_dd_mul(E2, Ep1), v_set(4) * x));
+    vdd pden = v_dd_mul(D, D);
+    vdd n2 = v_dd_add_d(v_dd_mul(E, Ep2), v_set(2));
+    vdd nnum = v_dd_mul(E, v_dd_add(v_dd_mul(Ep2, n2), v_dd_mul_d(Ep1, v_set(4) * x)));
+    vdd nden = v_dd_mul(n2, n2);
+    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GT_OQ);
+    return v_round(v_dd_div(v_select(pos, pnum, nnum), v_select(pos, pden, nden)));
+}
+
+/* softplus'(x) = sigmoid(beta*x) with beta*x exact, 1 past the threshold. */
+KV v4 vd_softplus(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    vdd t = v_two_prod(v_set(p[0]), x);
+    v4 th = v_set(p[1]);
+    v4 lin = _mm256_or_pd(_mm256_cmp_pd(t.hi, th, _CMP_GT_OQ),
+                          _mm256_and_pd(_mm256_cmp_pd(t.hi, th, _CMP_EQ_OQ),
+                                        _mm256_cmp_pd(t.lo, v_set(0), _CMP_GT_OQ)));
+    v4 a = v_abs(t.hi), neg = _mm256_cmp_pd(t.hi, v_set(0), _CMP_LT_OQ);
+    v4 al = _mm256_blendv_pd(t.lo, -t.lo, neg);
+    *redo = _mm256_andnot_pd(lin, v_outside(a, 0, 700));
+    v4 inrange = _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ);
+    al = _mm256_and_pd(al, inrange); /* masked lanes: no NaN from huge t.lo */
+    vdd big, small;
+    v_sig_both2(v_clamp(a, 0, 700), al, &big, &small);
+    v4 r = _mm256_blendv_pd(v_round(big), v_round(small), neg);
+    return _mm256_blendv_pd(r, v_set(1), lin);
 }
 
 #endif

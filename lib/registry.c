@@ -82,9 +82,8 @@
  * Rows with four-lane kernels (k_vec.h): loops that run them when the CPU
  * has AVX2 and FMA, four elements at a time, the lanes a vector kernel leaves
  * (tails, NaN, series ranges) redone by the scalar kernel from saved inputs
- * (x and y may alias), the remainder by the scalar loop. These kernels are
- * bounded by |x| or 1, so a vector lane cannot overflow; only the scalar
- * parts report a bad index.
+ * (x and y may alias), the remainder by the scalar loop; overflow (selu,
+ * grad_output) reported as by the scalar loops.
  */
 #ifdef K_HAVE_VEC
 static int activ_has_avx2(void)
@@ -104,79 +103,98 @@ static int activ_has_avx2(void)
         r = _mm256_loadu_pd(rs_);                                                                  \
     } while (0)
 
-#define VEC_TAIL(i, n, call)                                                                       \
+/* First lane where a finite input (and grad_output) gave an infinite result. */
+#define VEC_OVF(bad, i, r, xv, gv)                                                                 \
+    do {                                                                                           \
+        v4 inf_ = v_set(INFINITY);                                                                 \
+        v4 o_ = _mm256_and_pd(_mm256_cmp_pd(v_abs(r), inf_, _CMP_EQ_OQ),                           \
+                              _mm256_and_pd(_mm256_cmp_pd(v_abs(xv), inf_, _CMP_LT_OQ),            \
+                                            _mm256_cmp_pd(v_abs(gv), inf_, _CMP_LT_OQ)));          \
+        int om_ = _mm256_movemask_pd(o_);                                                          \
+        if (__builtin_expect(om_ != 0, 0) && bad == n) bad = i + (size_t)__builtin_ctz(om_);       \
+    } while (0)
+
+#define VEC_TAIL(bad, i, n, call)                                                                  \
     do {                                                                                           \
         size_t b_ = call;                                                                          \
-        return b_ < n - i ? i + b_ : n;                                                            \
+        return bad < n ? bad : (b_ < n - i ? i + b_ : n);                                          \
     } while (0)
 
 #define ACTIV_EW_VEC_VALUE(k)                                                                      \
     KV_FN static size_t k##_f64_v(const double *x, double *y, size_t n, const double *p)           \
     {                                                                                              \
-        size_t i = 0;                                                                              \
+        size_t i = 0, bad = n;                                                                     \
         for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_loadu_pd(x + i), redo, r = vk_##k(xv, &redo);                           \
+            v4 xv = _mm256_loadu_pd(x + i), redo, r = vk_##k(xv, p, &redo);                        \
             int m = _mm256_movemask_pd(redo);                                                      \
             if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
+            VEC_OVF(bad, i, r, xv, v_set(1));                                                      \
             _mm256_storeu_pd(y + i, r);                                                            \
         }                                                                                          \
-        VEC_TAIL(i, n, k##_f64_s(x + i, y + i, n - i, p));                                         \
+        VEC_TAIL(bad, i, n, k##_f64_s(x + i, y + i, n - i, p));                                    \
     }                                                                                              \
     KV_FN static size_t k##_f32_v(const float *x, float *y, size_t n, const double *p)             \
     {                                                                                              \
-        size_t i = 0;                                                                              \
+        size_t i = 0, bad = n;                                                                     \
         for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i)), redo, r = vk_##k(xv, &redo);             \
+            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i)), redo, r = vk_##k(xv, p, &redo);          \
             int m = _mm256_movemask_pd(redo);                                                      \
             if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
-            _mm_storeu_ps(y + i, _mm256_cvtpd_ps(r));                                              \
+            __m128 rf = _mm256_cvtpd_ps(r); /* overflow may happen here, in float */               \
+            VEC_OVF(bad, i, _mm256_cvtps_pd(rf), xv, v_set(1));                                    \
+            _mm_storeu_ps(y + i, rf);                                                              \
         }                                                                                          \
-        VEC_TAIL(i, n, k##_f32_s(x + i, y + i, n - i, p));                                         \
+        VEC_TAIL(bad, i, n, k##_f32_s(x + i, y + i, n - i, p));                                    \
     }                                                                                              \
     static size_t k##_f64(const double *x, double *y, size_t n, const double *p)                   \
     {                                                                                              \
-        return activ_has_avx2() ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);                   \
+        return activ_has_avx2() && vok_##k(p) ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);     \
     }                                                                                              \
     static size_t k##_f32(const float *x, float *y, size_t n, const double *p)                     \
     {                                                                                              \
-        return activ_has_avx2() ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);                   \
+        return activ_has_avx2() && vok_##k(p) ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);     \
     }
 
 #define ACTIV_EW_VEC_DERIV(k)                                                                      \
     KV_FN static size_t k##_d64_v(const double *x, const double *go, double *g, size_t n,          \
                                   const double *p)                                                 \
     {                                                                                              \
-        size_t i = 0;                                                                              \
+        size_t i = 0, bad = n;                                                                     \
         for (; i + 4 <= n; i += 4) {                                                               \
             v4 xv = _mm256_loadu_pd(x + i), gv = go ? _mm256_loadu_pd(go + i) : v_set(1), redo;    \
-            v4 r = gv * vd_##k(xv, &redo);                                                         \
+            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
             int m = _mm256_movemask_pd(redo);                                                      \
             if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
+            VEC_OVF(bad, i, r, xv, gv);                                                            \
             _mm256_storeu_pd(g + i, r);                                                            \
         }                                                                                          \
-        VEC_TAIL(i, n, k##_d64_s(x + i, go ? go + i : NULL, g + i, n - i, p));                     \
+        VEC_TAIL(bad, i, n, k##_d64_s(x + i, go ? go + i : NULL, g + i, n - i, p));                \
     }                                                                                              \
     KV_FN static size_t k##_d32_v(const float *x, const float *go, float *g, size_t n,             \
                                   const double *p)                                                 \
     {                                                                                              \
-        size_t i = 0;                                                                              \
+        size_t i = 0, bad = n;                                                                     \
         for (; i + 4 <= n; i += 4) {                                                               \
             v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i));                                          \
             v4 gv = go ? _mm256_cvtps_pd(_mm_loadu_ps(go + i)) : v_set(1), redo;                   \
-            v4 r = gv * vd_##k(xv, &redo);                                                         \
+            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
             int m = _mm256_movemask_pd(redo);                                                      \
             if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
-            _mm_storeu_ps(g + i, _mm256_cvtpd_ps(r));                                              \
+            __m128 rf = _mm256_cvtpd_ps(r);                                                        \
+            VEC_OVF(bad, i, _mm256_cvtps_pd(rf), xv, gv);                                          \
+            _mm_storeu_ps(g + i, rf);                                                              \
         }                                                                                          \
-        VEC_TAIL(i, n, k##_d32_s(x + i, go ? go + i : NULL, g + i, n - i, p));                     \
+        VEC_TAIL(bad, i, n, k##_d32_s(x + i, go ? go + i : NULL, g + i, n - i, p));                \
     }                                                                                              \
     static size_t k##_d64(const double *x, const double *go, double *g, size_t n, const double *p) \
     {                                                                                              \
-        return activ_has_avx2() ? k##_d64_v(x, go, g, n, p) : k##_d64_s(x, go, g, n, p);           \
+        return activ_has_avx2() && vok_##k(p) ? k##_d64_v(x, go, g, n, p)                          \
+                                              : k##_d64_s(x, go, g, n, p);                         \
     }                                                                                              \
     static size_t k##_d32(const float *x, const float *go, float *g, size_t n, const double *p)    \
     {                                                                                              \
-        return activ_has_avx2() ? k##_d32_v(x, go, g, n, p) : k##_d32_s(x, go, g, n, p);           \
+        return activ_has_avx2() && vok_##k(p) ? k##_d32_v(x, go, g, n, p)                          \
+                                              : k##_d32_s(x, go, g, n, p);                         \
     }
 
 /* value and derivative vectorised / value only */
@@ -204,13 +222,13 @@ ACTIV_EW_LOOPS_VEC(tanh)
 ACTIV_EW_LOOPS(relu)
 ACTIV_EW_LOOPS(leaky_relu)
 ACTIV_EW_LOOPS(relu6)
-ACTIV_EW_LOOPS(elu)
-ACTIV_EW_LOOPS(selu)
+ACTIV_EW_LOOPS_VEC(elu)
+ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS(celu)
 ACTIV_EW_LOOPS(gelu)
 ACTIV_EW_LOOPS_VEC(silu)
-ACTIV_EW_LOOPS(mish)
-ACTIV_EW_LOOPS(softplus)
+ACTIV_EW_LOOPS_VEC(mish)
+ACTIV_EW_LOOPS_VEC_DERIV(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS(hardtanh)
 ACTIV_EW_LOOPS(hardsigmoid)

@@ -318,8 +318,11 @@ START_TEST(overflow_reports_first_index)
     ck_assert_int_eq(activ_eval(&p, x, y, 4, 0, &bad), ACTIV_ERANGE);
     ck_assert_uint_eq(bad, 1);
     ck_assert(isinf(y[1]) && isinf(y[3]) && y[2] < 0 && y[0] > 1);
-    float xf[3] = {0, 1, FLT_MAX}, yf[3];
-    ck_assert_int_eq(activ_eval_f32(&p, xf, yf, 3, 0, &bad), ACTIV_ERANGE);
+    /* the four-lane loop (8 elements) and the scalar loop (3) both report it */
+    float xf[8] = {0, 1, 2, 3, 4, FLT_MAX, 6, FLT_MAX}, yf[8];
+    ck_assert_int_eq(activ_eval_f32(&p, xf, yf, 8, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 5);
+    ck_assert_int_eq(activ_eval_f32(&p, xf + 3, yf, 3, 0, &bad), ACTIV_ERANGE);
     ck_assert_uint_eq(bad, 2);
     double ones[4] = {1, 1, 1, 1}, go[4] = {1, 1, DBL_MAX, 1}, g[4];
     ck_assert_int_eq(activ_grad(&p, ones, go, g, 4, 0, &bad), ACTIV_ERANGE); /* scale*DBL_MAX */
