@@ -17,6 +17,7 @@
 
 #include <immintrin.h>
 
+#include "k_dd.h" /* also for clang's FP_CONTRACT OFF: the same roundings as the scalar code */
 #include "k_tables.h"
 
 #define KV    static inline __attribute__((always_inline, target("avx2,fma")))
@@ -414,6 +415,83 @@ KV v4 vd_softplus(v4 x, const double *p, v4 *redo)
     v_sig_both2(v_clamp(a, 0, 700), al, &big, &small);
     v4 r = _mm256_blendv_pd(v_round(big), v_round(small), neg);
     return _mm256_blendv_pd(r, v_set(1), lin);
+}
+
+/* log1p(r1 + r2), |r1| <= 2^-8: log1p_small's steps. */
+KV vdd v_log1p_small(v4 r1, v4 r2)
+{
+    vdd sq = v_two_prod(r1, r1);
+    v4 r2s = sq.hi, r4s = r2s * r2s;
+    v4 a = v_set(0x1.5555555555555p-2) - r1 * v_set(0.25);
+    v4 b = v_set(0.2) - r1 * v_set(0x1.5555555555555p-3);
+    v4 c = v_set(0x1.2492492492492p-3) - r1 * v_set(0.125);
+    v4 d = v_set(0x1.c71c71c71c71cp-4) - r1 * v_set(0.1);
+    v4 poly = r1 * r2s * ((a + r2s * b) + r4s * (c + r2s * d));
+    vdd l1 = v_fast_two_sum(r1, v_set(-0.5) * sq.hi);
+    l1.lo = l1.lo + (v_set(-0.5) * sq.lo + poly + r2 * (v_set(1) - r1));
+    return l1;
+}
+
+/* log(hi + lo + lo2) for normal hi > 0: log_dd3's steps (table by gather). */
+KV vdd v_log3(v4 hi, v4 lo, v4 lo2)
+{
+    __m256i b = _mm256_castpd_si256(hi);
+    __m256i eb = _mm256_srli_epi64(b, 52);
+    v4 e = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
+    e = (e - v_set(0x1p52)) - v_set(1023); /* the exponent, exactly */
+    v4 m = _mm256_castsi256_pd(
+        _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+                        _mm256_set1_epi64x(0x3ff0000000000000LL)));
+    __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
+    idx = _mm256_add_epi64(idx, _mm256_add_epi64(idx, idx)); /* rows of 3 */
+    v4 L0 = _mm256_i64gather_pd(&k_log_tab[0][0], idx, 8);
+    v4 L1 = _mm256_i64gather_pd(&k_log_tab[0][1], idx, 8);
+    v4 L2 = _mm256_i64gather_pd(&k_log_tab[0][2], idx, 8);
+    vdd p = v_two_prod(m, L0);
+    vdd r = v_two_sum(p.hi - v_set(1), p.lo + lo / hi * p.hi);
+    r.lo = r.lo + lo2 / hi * p.hi;
+    vdd c = v_dd_add((vdd){e * v_set(K_LN2_HI), e * v_set(K_LN2_LO)}, (vdd){L1, L2});
+    return v_dd_add(c, v_log1p_small(r.hi, r.lo));
+}
+
+/* softplus_core for |t| <= 700: max(t, 0) + log1p(exp(-|t|)), as a dd. */
+KV vdd v_softplus_core(vdd t)
+{
+    v4 a = v_abs(t.hi), neg = _mm256_cmp_pd(t.hi, v_set(0), _CMP_LT_OQ);
+    v4 al = _mm256_blendv_pd(t.lo, -t.lo, neg);
+    vdd E = v_exp(-a, -al);
+    vdd s = v_fast_two_sum(v_set(1), E.hi);
+    vdd l = v_log3(s.hi, s.lo, E.lo);
+    v4 pos = _mm256_cmp_pd(t.hi, v_set(0), _CMP_GT_OQ);
+    return v_dd_add(l, (vdd){_mm256_and_pd(t.hi, pos), _mm256_and_pd(t.lo, pos)});
+}
+
+/* logsigmoid(x) = -softplus_core(-x), |x| <= 700. */
+KV v4 vk_logsigmoid(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_outside(v_abs(x), 0, 700);
+    vdd t = {-v_clamp(x, -700, 700), v_set(0)};
+    return -v_round(v_softplus_core(t));
+}
+
+/* softplus(x) = softplus_core(beta*x)/beta below the threshold, x above it. */
+KV v4 vk_softplus(v4 x, const double *p, v4 *redo)
+{
+    vdd t = v_two_prod(v_set(p[0]), x);
+    v4 th = v_set(p[1]);
+    v4 lin = _mm256_or_pd(_mm256_cmp_pd(t.hi, th, _CMP_GT_OQ),
+                          _mm256_and_pd(_mm256_cmp_pd(t.hi, th, _CMP_EQ_OQ),
+                                        _mm256_cmp_pd(t.lo, v_set(0), _CMP_GT_OQ)));
+    v4 ok = _mm256_cmp_pd(v_abs(t.hi), v_set(700), _CMP_LE_OQ);
+    t.hi = _mm256_and_pd(t.hi, ok), t.lo = _mm256_and_pd(t.lo, ok);
+    vdd s = v_softplus_core(t);
+    v4 beta = v_set(p[0]), q = s.hi / beta;
+    v4 r = q + (_mm256_fnmadd_pd(q, beta, s.hi) + s.lo) / beta;
+    v4 tiny = v_outside(v_abs(q), 0x1p-960, 0x1p960); /* dd_scale's slow path */
+    v4 not_ok = _mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
+    *redo = _mm256_andnot_pd(lin, _mm256_or_pd(not_ok, tiny));
+    return _mm256_blendv_pd(r, x, lin);
 }
 
 #endif
