@@ -494,5 +494,132 @@ KV v4 vk_softplus(v4 x, const double *p, v4 *redo)
     return _mm256_blendv_pd(r, x, lin);
 }
 
+/* ---- gelu ---- */
+
+#define KV_GELU_2K_HI     0x1.9884533d43651p+0
+#define KV_GELU_2K_LO     -0x1.cbc0d30ebfd15p-54
+#define KV_GELU_C_HI      0x1.6e4e26d4801f7p-5
+#define KV_GELU_C_LO      0x1.441355475a31ap-59
+#define KV_GELU_3C_HI     0x1.12ba9d1f60179p-3
+#define KV_GELU_3C_LO     0x1.f30e7ff583a54p-57
+#define KV_INV_SQRT2PI_HI 0x1.9884533d43651p-2
+#define KV_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
+
+KV vdd v_const(double hi, double lo)
+{
+    return (vdd){v_set(hi), v_set(lo)};
+}
+
+/* Mills ratio R(a), 0 <= a < 40: mills_dd's steps, the row by gather. */
+KV vdd v_mills(v4 a)
+{
+    __m128i i = _mm256_cvttpd_epi32(a * v_set(MILLS_STEP));
+    v4 t = a - _mm256_cvtepi32_pd(i) * v_set(1.0 / MILLS_STEP);
+    __m128i row = _mm_mullo_epi32(i, _mm_set1_epi32(MILLS_DEG + 4));
+    const double *base = &k_mills_tab[0][0];
+    v4 c[MILLS_DEG + 4];
+    for (int k = 0; k < MILLS_DEG + 4; k++) c[k] = _mm256_i32gather_pd(base + k, row, 8);
+    v4 t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+    v4 p0 = c[6] + c[7] * t, p1 = c[8] + c[9] * t, p2 = c[10] + c[11] * t;
+    v4 p3 = c[12] + c[13] * t, p4 = c[14] + c[15] * t, p5 = c[16] + c[17] * t;
+    v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
+    v4 q = (q0 + q1 * t4) + q2 * t8;
+    vdd u = v_two_sum(c[4], t * q);
+    u.lo = u.lo + c[5];
+    vdd v = v_dd_add((vdd){c[2], c[3]}, v_dd_mul_d(u, t));
+    return v_dd_add((vdd){c[0], c[1]}, v_dd_mul_d(v, t));
+}
+
+/* phi(a) = exp(-a^2/2)/sqrt(2 pi), a <= 30 (normal, scaled exactly). */
+KV vdd v_phi(v4 a)
+{
+    vdd a2 = v_two_prod(a, a);
+    vdd e = v_exp(v_set(-0.5) * a2.hi, v_set(-0.5) * a2.lo);
+    return v_dd_mul(e, v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO));
+}
+
+KV vdd v_gelu_w(v4 x)
+{
+    vdd x3 = v_dd_mul_d(v_two_prod(x, x), x);
+    vdd in = v_dd_add_d(v_dd_mul(x3, v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x);
+    return v_dd_mul(in, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
+}
+
+KV vdd v_gelu_wp(v4 x)
+{
+    vdd wp =
+        v_dd_add_d(v_dd_mul(v_two_prod(x, x), v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)), v_set(1));
+    return v_dd_mul(wp, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
+}
+
+KV v4 v_near(v4 x, const struct k_root *R)
+{
+    return _mm256_cmp_pd(v_abs(x - v_set(R->x0[0])), v_set(R->radius), _CMP_LT_OQ);
+}
+
+/* gelu, exact form, 2^-900 <= |x| <= 30: x*(1 - phi*R) or x*phi*R. */
+KV v4 vk_gelu_exact(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x), ac = v_clamp(a, 0, 30);
+    *redo = v_outside(a, 0x1p-900, 30);
+    vdd q = v_dd_mul(v_phi(ac), v_mills(ac));
+    v4 pos = v_round(v_dd_mul_d(v_dd_add_d((vdd){-q.hi, -q.lo}, v_set(1)), x));
+    v4 neg = v_round(v_dd_mul_d(q, x));
+    return _mm256_blendv_pd(neg, pos, _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
+}
+
+/* its derivative, |x| <= 30 away from the root: 1 - phi*(R - a) or phi*(R - a). */
+KV v4 vd_gelu_exact(v4 x, v4 *redo)
+{
+    v4 a = v_abs(x), ac = v_clamp(a, 0, 30);
+    *redo = _mm256_or_pd(v_outside(a, 0, 30), v_near(x, &k_root_gelu));
+    vdd g = v_dd_mul(v_phi(ac), v_dd_add_d(v_mills(ac), -ac));
+    v4 pos = v_round(v_dd_add_d((vdd){-g.hi, -g.lo}, v_set(1)));
+    return _mm256_blendv_pd(v_round(g), pos, _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
+}
+
+/* gelu, tanh form, x in [-30, 10] with |w| <= 700: x*sigmoid(w). */
+KV v4 vk_gelu_tanh(v4 x, v4 *redo)
+{
+    v4 xc = v_clamp(x, -30, 10);
+    vdd w = v_gelu_w(xc);
+    v4 a = v_abs(w.hi), neg = _mm256_cmp_pd(w.hi, v_set(0), _CMP_LT_OQ);
+    v4 al = _mm256_blendv_pd(w.lo, -w.lo, neg);
+    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(x, -30, 10), v_outside(v_abs(x), 0x1p-900, 30)),
+                         _mm256_cmp_pd(a, v_set(700), _CMP_GT_OQ));
+    vdd big, small;
+    v_sig_both2(v_clamp(a, 0, 700), _mm256_and_pd(al, _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ)),
+                &big, &small);
+    return v_round(v_dd_mul_d(v_select(neg, small, big), x));
+}
+
+/* its derivative: s(w)*(1 + x*s(-w)*w'), away from the root. */
+KV v4 vd_gelu_tanh(v4 x, v4 *redo)
+{
+    v4 xc = v_clamp(x, -30, 10);
+    vdd w = v_gelu_w(xc), wp = v_gelu_wp(xc);
+    v4 a = v_abs(w.hi), neg = _mm256_cmp_pd(w.hi, v_set(0), _CMP_LT_OQ);
+    v4 al = _mm256_blendv_pd(w.lo, -w.lo, neg);
+    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(x, -30, 10), v_near(x, &k_root_gelu_tanh)),
+                         _mm256_cmp_pd(a, v_set(700), _CMP_GT_OQ));
+    vdd big, small;
+    v_sig_both2(v_clamp(a, 0, 700), _mm256_and_pd(al, _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ)),
+                &big, &small);
+    vdd sp = v_select(neg, small, big), sm = v_select(neg, big, small);
+    return v_round(v_dd_mul(sp, v_dd_add_d(v_dd_mul_d(v_dd_mul(sm, wp), x), v_set(1))));
+}
+
+#define vok_gelu vok_any
+
+KV v4 vk_gelu(v4 x, const double *p, v4 *redo)
+{
+    return p[0] != 0 ? vk_gelu_tanh(x, redo) : vk_gelu_exact(x, redo);
+}
+
+KV v4 vd_gelu(v4 x, const double *p, v4 *redo)
+{
+    return p[0] != 0 ? vd_gelu_tanh(x, redo) : vd_gelu_exact(x, redo);
+}
+
 #endif
 #endif

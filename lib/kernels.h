@@ -529,31 +529,41 @@ K_INLINE double gelu_tanh(double x)
     if (x > 10) return x;
     if (x < -30) return -0.0;
     dd w = gelu_w(x);
-    if (w.hi >= 0) return dd_mul_d_round(sig_pos(w.hi, w.lo), x, 0);
-    dde s = sig_neg(-w.hi, -w.lo);
-    return dd_mul_d_round((dd){s.hi, s.lo}, x, s.k);
+    double a = fabs(w.hi), al = w.hi < 0 ? -w.lo : w.lo;
+    if (a > 700) { /* w < -700: sigmoid(w) = e^w, exponent kept */
+        dde s = sig_neg(a, al);
+        return dd_mul_d_round((dd){s.hi, s.lo}, x, s.k);
+    }
+    sig2 s = sig_both(a, al);
+    return dd_mul_d_round(w.hi >= 0 ? s.big : s.small, x, 0);
 }
 
 /*
- * Its derivative: s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2).
- * The bracket cancels at the root x0 = -0.7525 (fitted patch there).
+ * Its derivative: s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2),
+ * both halves of s from one exp for |w| <= 700. The bracket cancels at the
+ * root x0 = -0.7525 (fitted patch there).
  */
+K_INLINE dd gelu_wp(double x)
+{
+    dd wp = dd_add_d(dd_mul(two_prod(x, x), (dd){GELU_3C_HI, GELU_3C_LO}), 1);
+    return dd_mul(wp, (dd){GELU_2K_HI, GELU_2K_LO});
+}
+
 K_INLINE double gelu_tanh_grad(double x)
 {
     if (x > 10) return 1;
     if (x < -30) return -0.0;
     if (near_root(&k_root_gelu_tanh, x)) return root_patch(&k_root_gelu_tanh, x);
-    dd w = gelu_w(x);
-    dd wp = dd_add_d(dd_mul(two_prod(x, x), (dd){GELU_3C_HI, GELU_3C_LO}), 1);
-    wp = dd_mul(wp, (dd){GELU_2K_HI, GELU_2K_LO});
+    dd w = gelu_w(x), wp = gelu_wp(x);
     double a = fabs(w.hi), al = w.hi < 0 ? -w.lo : w.lo;
-    dd big = sig_pos(a, al);                    /* s(|w|) */
-    dde small = sig_neg(a, al);                 /* s(-|w|) */
-    dd sm = w.hi >= 0 ? dde_to_dd(small) : big; /* s(-w) */
-    dd br = dd_add_d(dd_mul_d(dd_mul(sm, wp), x), 1);
-    if (w.hi >= 0) return dd_round(dd_mul(big, br));
-    dd m = dd_mul((dd){small.hi, small.lo}, br);
-    return dd_scale(m.hi, m.lo, small.k);
+    if (a > 700) { /* w < -700: s(w) = e^w (exponent kept), s(-w) = 1 */
+        dde e = sig_neg(a, al);
+        dd m = dd_mul((dd){e.hi, e.lo}, dd_add_d(dd_mul_d(wp, x), 1));
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    sig2 s = sig_both(a, al);
+    dd sp = w.hi >= 0 ? s.big : s.small, sm = w.hi >= 0 ? s.small : s.big;
+    return dd_round(dd_mul(sp, dd_add_d(dd_mul_d(dd_mul(sm, wp), x), 1)));
 }
 
 K_INLINE double k_gelu(double x, const double *p)
