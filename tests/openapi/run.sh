@@ -21,6 +21,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 tmp=$(mktemp -d)
+: >"$tmp/log" # exists before the daemon writes it: sed below must not race the redirection
 "$bin" --bind 127.0.0.1 --port 0 --log off 2>"$tmp/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
