@@ -8,6 +8,9 @@ libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev check libmpfr-dev libgmp-d
 libfast-float-dev libdragonbox-dev \
 libxml2-dev curl nodejs chromium fonts-dejavu-core"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
+# npm: NodeSource's nodejs ships it, Debian's needs the npm package; ask for
+# the command, not the package, so the two never clash.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
