@@ -621,5 +621,41 @@ KV v4 vd_gelu(v4 x, const double *p, v4 *redo)
     return p[0] != 0 ? vd_gelu_tanh(x, redo) : vd_gelu_exact(x, redo);
 }
 
+/* ---- celu ---- */
+
+#define vok_celu vok_elu
+
+/* q = x/alpha as a dd (celu_q's steps); lanes with huge q are redone anyway. */
+KV vdd v_celu_q(v4 x, v4 alpha)
+{
+    v4 q = x / alpha;
+    return (vdd){q, _mm256_fnmadd_pd(q, alpha, x) / alpha};
+}
+
+/* celu(x) = x (x > 0), alpha*expm1(x/alpha) for 2^-8 <= |x/alpha| <= 700. */
+KV v4 vk_celu(v4 x, const double *p, v4 *redo)
+{
+    v4 alpha = v_set(p[0]), neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    vdd q = v_celu_q(x, alpha);
+    *redo = _mm256_and_pd(neg, v_outside(v_abs(q.hi), 0x1p-8, 700));
+    v4 ok = _mm256_cmp_pd(v_abs(q.hi), v_set(700), _CMP_LE_OQ);
+    vdd e = v_exp(v_clamp(q.hi, -700, 700), _mm256_and_pd(q.lo, ok));
+    vdd em = v_two_sum(e.hi, v_set(-1));
+    em.lo = em.lo + e.lo;
+    return _mm256_blendv_pd(x, v_round(v_dd_mul_d(em, alpha)), neg);
+}
+
+/* celu'(x) = 1 (x > 0), exp(x/alpha) for |x/alpha| <= 660 (dd_scale's fast range). */
+KV v4 vd_celu(v4 x, const double *p, v4 *redo)
+{
+    v4 alpha = v_set(p[0]), neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
+    vdd q = v_celu_q(x, alpha);
+    *redo = _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q),
+                         _mm256_and_pd(neg, v_outside(v_abs(q.hi), 0, 660)));
+    v4 ok = _mm256_cmp_pd(v_abs(q.hi), v_set(660), _CMP_LE_OQ);
+    vdd e = v_exp(v_clamp(q.hi, -660, 660), _mm256_and_pd(q.lo, ok));
+    return _mm256_blendv_pd(v_set(1), v_round(e), neg);
+}
+
 #endif
 #endif
