@@ -487,7 +487,7 @@ const struct activ_fn activ_registry[] = {
         .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
         .derivative_tex = "\\begin{cases} \\sigma(\\beta x) & \\beta x \\le \\text{threshold} "
                           "\\\\ 1 & \\text{otherwise} \\end{cases}",
-        .range = "(0, inf)",
+        .range = "(min(0, threshold/beta), inf)",
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "

@@ -34,7 +34,7 @@ static int set_generated(activ_params *p, const activ_fn *f, size_t s)
         /* the first candidate (from a set-dependent start) the spec accepts */
         int ok = 0;
         for (size_t k = 0; k < NCAND && !ok; k++)
-            ok = activ_params_set(p, sp->name, len, candidates[(s * 3 + i * 5 + k) % NCAND]) ==
+            ok = activ_params_set(p, sp->name, len, candidates[(s * 3 + i * 2 + k) % NCAND]) ==
                  ACTIV_OK;
         if (!ok) return 0;
     }

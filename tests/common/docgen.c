@@ -18,6 +18,10 @@ static void num(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%sinf", v < 0 ? "-" : "");
         return;
     }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, cap, "%.0f", v);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, cap, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) return;
