@@ -22,6 +22,7 @@
 #include <math.h>
 
 #include "k_exp.h"
+#include "k_vec.h"
 #include "registry.h"
 
 /* See registry.c: the loops get an FMA copy chosen at load time. */
@@ -74,6 +75,102 @@ K_INLINE double ieee_softmax(double x, double m, double s)
     return exp(x - m) / s;
 }
 
+/*
+ * Four elements at a time where the CPU has AVX2 and FMA (k_vec.h): the
+ * shifted exps of the sum pass and softmax's outputs, bit for bit what the
+ * scalar steps give (lanes with x - m < -690, whose results may be
+ * subnormal, and NaN lanes are left to the scalar steps).
+ */
+#ifdef K_HAVE_VEC
+static int row_vec(size_t n)
+{
+    return n >= 8 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+/* e[l] = dde_to_dd(shifted_exp(x[l], m)); returns the lanes not done. */
+KV_FN static int exp4(const double *xd, double m, dd e[4])
+{
+    vdd d = v_two_sum(_mm256_loadu_pd(xd), v_set(-m));
+    v4 ok = _mm256_cmp_pd(d.hi, v_set(-690), _CMP_GE_OQ);
+    vdd r = v_exp(_mm256_and_pd(d.hi, ok), _mm256_and_pd(d.lo, ok));
+    double hi[4], lo[4];
+    _mm256_storeu_pd(hi, r.hi);
+    _mm256_storeu_pd(lo, r.lo);
+    for (int l = 0; l < 4; l++) e[l] = (dd){hi[l], lo[l]};
+    return ~_mm256_movemask_pd(ok) & 15;
+}
+
+/* q[l] = dde_to_dd(softmax_at(x[l])) as four lanes; ok: the lanes done. Down
+ * to x - m = -600 the division's remainder is still normal, so dividing the
+ * scaled exp gives the scalar steps' bits. */
+KV_FN static vdd softmax_v(const double *xd, double m, dd s, v4 *ok)
+{
+    vdd d = v_two_sum(_mm256_loadu_pd(xd), v_set(-m));
+    *ok = _mm256_cmp_pd(d.hi, v_set(-600), _CMP_GE_OQ);
+    vdd e = v_exp(_mm256_and_pd(d.hi, *ok), _mm256_and_pd(d.lo, *ok));
+    return v_dd_div(e, (vdd){v_set(s.hi), v_set(s.lo)});
+}
+
+/* y[l] = dde_round(softmax_at(x[l])); returns the lanes not done. */
+KV_FN static int softmax4(const double *xd, double m, dd s, double y[4])
+{
+    v4 ok;
+    _mm256_storeu_pd(y, v_round(softmax_v(xd, m, s, &ok)));
+    return ~_mm256_movemask_pd(ok) & 15;
+}
+
+/* q[l] = dde_to_dd(softmax_at(x[l])); returns the lanes not done. */
+KV_FN static int softmax4dd(const double *xd, double m, dd s, dd q[4])
+{
+    v4 ok;
+    vdd r = softmax_v(xd, m, s, &ok);
+    double hi[4], lo[4];
+    _mm256_storeu_pd(hi, r.hi);
+    _mm256_storeu_pd(lo, r.lo);
+    for (int l = 0; l < 4; l++) q[l] = (dd){hi[l], lo[l]};
+    return ~_mm256_movemask_pd(ok) & 15;
+}
+#else
+static int row_vec(size_t n)
+{
+    (void)n;
+    return 0;
+}
+#endif
+
+/* Add the shifted exp of xv (or count it as a maximum) to the partial sum
+ * t: four partial sums (element i into t[i % 4]) break the dependency chain
+ * of one running double-double sum, the same way on every path. */
+K_INLINE void row_add(row_stats *st, dd *t, double xv, const dd *e)
+{
+    if (xv == st->m) {
+        st->count += 1;
+        return;
+    }
+    *t = dd_add(*t, e ? *e : dde_to_dd(shifted_exp(xv, st->m)));
+}
+
+/* softmax_i as a dd (exact scaling of softmax_at). */
+K_INLINE dd softmax_dd(double x, const row_stats *st, dd s)
+{
+    return dde_to_dd(softmax_at(x, st, s));
+}
+
+/* One VJP output y_i*(go_i - dot), rounded once; q: y_i from the four-lane
+ * path (a scaled dd), used when the product is far from the subnormals so it
+ * rounds exactly as the scalar steps do. */
+K_INLINE double vjp_at(double x, double go, const row_stats *st, dd s, dd dot, const dd *q)
+{
+    dd diff = dd_add_d(dd_neg(dot), go);
+    if (q) {
+        dd r = dd_mul(*q, diff);
+        if (fabs(r.hi) >= 0x1p-900 && fabs(r.hi) <= 0x1p900) return dd_round(r);
+    }
+    dde yi = softmax_at(x, st, s);
+    dd r = dd_mul((dd){yi.hi, yi.lo}, diff);
+    return dd_scale(r.hi, r.lo, yi.k);
+}
+
 #define ROW_BODY(T)                                                                                \
     static row_stats row_stats_##T(const T *x, size_t n)                                           \
     {                                                                                              \
@@ -81,13 +178,18 @@ K_INLINE double ieee_softmax(double x, double m, double s)
         for (size_t i = 0; i < n; i++)                                                             \
             if (x[i] > st.m || x[i] != x[i]) st.m = x[i];                                          \
         if (!isfinite(st.m)) return st;                                                            \
-        for (size_t i = 0; i < n; i++) {                                                           \
-            if (x[i] == st.m) {                                                                    \
-                st.count += 1;                                                                     \
-                continue;                                                                          \
+        size_t i = 0;                                                                              \
+        dd t[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};                                                \
+        if (row_vec(n))                                                                            \
+            for (; i + 4 <= n; i += 4) {                                                           \
+                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
+                dd e[4];                                                                           \
+                int redo = exp4(xd, st.m, e);                                                      \
+                for (int l = 0; l < 4; l++)                                                        \
+                    row_add(&st, &t[l], xd[l], redo >> l & 1 ? NULL : &e[l]);                      \
             }                                                                                      \
-            st.t = dd_add(st.t, dde_to_dd(shifted_exp(x[i], st.m)));                               \
-        }                                                                                          \
+        for (; i < n; i++) row_add(&st, &t[i & 3], x[i], NULL);                                    \
+        st.t = dd_add(dd_add(t[0], t[1]), dd_add(t[2], t[3]));                                     \
         return st;                                                                                 \
     }                                                                                              \
     /* The plain sum for rows with a non-finite maximum (IEEE results). */                         \
@@ -116,7 +218,15 @@ ROW_BODY(float)
             return n;                                                                              \
         }                                                                                          \
         dd s = s_of(&st);                                                                          \
-        for (size_t i = 0; i < n; i++) y[i] = (T)dde_round(softmax_at(x[i], &st, s));              \
+        size_t i = 0;                                                                              \
+        if (row_vec(n))                                                                            \
+            for (; i + 4 <= n; i += 4) {                                                           \
+                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]}, yv[4];                        \
+                int redo = softmax4(xd, st.m, s, yv);                                              \
+                for (int l = 0; l < 4; l++)                                                        \
+                    y[i + l] = (T)(redo >> l & 1 ? dde_round(softmax_at(xd[l], &st, s)) : yv[l]);  \
+            }                                                                                      \
+        for (; i < n; i++) y[i] = (T)dde_round(softmax_at(x[i], &st, s));                          \
         return n; /* in [0, 1]: cannot overflow */                                                 \
     }                                                                                              \
     ACTIV_FMA_CLONES static size_t softmax_vjp_##SUF(const T *x, const T *go, T *g, size_t n,      \
@@ -132,15 +242,35 @@ ROW_BODY(float)
                 g[i] = (T)(ieee_softmax(x[i], st.m, s) * (go[i] - dot));                           \
             return n;                                                                              \
         }                                                                                          \
-        dd s = s_of(&st), dot = {0, 0};                                                            \
-        for (size_t i = 0; i < n; i++)                                                             \
-            dot = dd_add(dot, dd_mul_d(dde_to_dd(softmax_at(x[i], &st, s)), go[i]));               \
-        for (size_t i = 0; i < n; i++) {                                                           \
-            int fin = isfinite(x[i]) && isfinite(go[i]);                                           \
-            dde yi = softmax_at(x[i], &st, s);                                                     \
-            dd r = dd_mul((dd){yi.hi, yi.lo}, dd_add_d(dd_neg(dot), go[i]));                       \
-            T out = (T)dd_scale(r.hi, r.lo, yi.k);                                                 \
-            ROW_OVF(bad, i, out, fin);                                                             \
+        dd s = s_of(&st), dp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, q[4];                          \
+        size_t i = 0;                                                                              \
+        if (row_vec(n))                                                                            \
+            for (; i + 4 <= n; i += 4) {                                                           \
+                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
+                int redo = softmax4dd(xd, st.m, s, q);                                             \
+                for (int l = 0; l < 4; l++)                                                        \
+                    dp[l] =                                                                        \
+                        dd_add(dp[l], dd_mul_d(redo >> l & 1 ? softmax_dd(xd[l], &st, s) : q[l],   \
+                                               go[i + l]));                                        \
+            }                                                                                      \
+        for (; i < n; i++)                                                                         \
+            dp[i & 3] = dd_add(dp[i & 3], dd_mul_d(softmax_dd(x[i], &st, s), go[i]));              \
+        dd dot = dd_add(dd_add(dp[0], dp[1]), dd_add(dp[2], dp[3]));                               \
+        i = 0;                                                                                     \
+        if (row_vec(n))                                                                            \
+            for (; i + 4 <= n; i += 4) {                                                           \
+                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
+                double gd[4] = {go[i], go[i + 1], go[i + 2], go[i + 3]};                           \
+                int redo = softmax4dd(xd, st.m, s, q);                                             \
+                for (int l = 0; l < 4; l++) {                                                      \
+                    T out = (T)vjp_at(xd[l], gd[l], &st, s, dot, redo >> l & 1 ? NULL : &q[l]);    \
+                    ROW_OVF(bad, i + l, out, isfinite(xd[l]) && isfinite(gd[l]));                  \
+                    g[i + l] = out;                                                                \
+                }                                                                                  \
+            }                                                                                      \
+        for (; i < n; i++) {                                                                       \
+            T out = (T)vjp_at(x[i], go[i], &st, s, dot, NULL);                                     \
+            ROW_OVF(bad, i, out, isfinite(x[i]) && isfinite(go[i]));                               \
             g[i] = out;                                                                            \
         }                                                                                          \
         return bad;                                                                                \
@@ -171,8 +301,9 @@ ROW_BODY(float)
         (void)p;                                                                                   \
         row_stats st = row_stats_##T(x, n);                                                        \
         size_t bad = n;                                                                            \
-        dd sg = {0, 0};                                                                            \
-        for (size_t i = 0; i < n; i++) sg = dd_add_d(sg, go[i]);                                   \
+        dd sp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, q[4];                                         \
+        for (size_t i = 0; i < n; i++) sp[i & 3] = dd_add_d(sp[i & 3], go[i]);                     \
+        dd sg = dd_add(dd_add(sp[0], sp[1]), dd_add(sp[2], sp[3]));                                \
         if (!isfinite(st.m)) {                                                                     \
             double s = ieee_sum_##T(x, n, st.m);                                                   \
             for (size_t i = 0; i < n; i++)                                                         \
@@ -180,11 +311,23 @@ ROW_BODY(float)
             return n;                                                                              \
         }                                                                                          \
         dd s = s_of(&st);                                                                          \
-        for (size_t i = 0; i < n; i++) {                                                           \
-            int fin = isfinite(x[i]) && isfinite(go[i]);                                           \
-            dd pi = dde_to_dd(softmax_at(x[i], &st, s));                                           \
+        size_t i = 0;                                                                              \
+        if (row_vec(n))                                                                            \
+            for (; i + 4 <= n; i += 4) {                                                           \
+                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
+                double gd[4] = {go[i], go[i + 1], go[i + 2], go[i + 3]};                           \
+                int redo = softmax4dd(xd, st.m, s, q);                                             \
+                for (int l = 0; l < 4; l++) {                                                      \
+                    dd pl = redo >> l & 1 ? softmax_dd(xd[l], &st, s) : q[l];                      \
+                    T r = (T)dd_round(dd_add_d(dd_neg(dd_mul(pl, sg)), gd[l]));                    \
+                    ROW_OVF(bad, i + l, r, isfinite(xd[l]) && isfinite(gd[l]));                    \
+                    g[i + l] = r;                                                                  \
+                }                                                                                  \
+            }                                                                                      \
+        for (; i < n; i++) {                                                                       \
+            dd pi = softmax_dd(x[i], &st, s);                                                      \
             T r = (T)dd_round(dd_add_d(dd_neg(dd_mul(pi, sg)), go[i]));                            \
-            ROW_OVF(bad, i, r, fin);                                                               \
+            ROW_OVF(bad, i, r, isfinite(x[i]) && isfinite(go[i]));                                 \
             g[i] = r;                                                                              \
         }                                                                                          \
         return bad;                                                                                \
