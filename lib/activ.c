@@ -20,19 +20,32 @@ unsigned activ_version_num(void)
 const char *activ_strerror(activ_status status)
 {
     switch (status) {
-    case ACTIV_OK: return "success";
-    case ACTIV_EINVAL: return "invalid argument";
-    case ACTIV_ENOTFOUND: return "unknown activation";
-    case ACTIV_EPARAM_UNKNOWN: return "unknown parameter";
-    case ACTIV_EPARAM_NOTFINITE: return "parameter must be a finite number";
-    case ACTIV_EPARAM_RANGE: return "parameter out of bounds";
-    case ACTIV_EPARAM_MISSING: return "required parameter missing";
-    case ACTIV_EPARAM_ORDER: return "parameters contradict each other";
-    case ACTIV_EPARAM_CHOICE: return "parameter is not one of its choices";
-    case ACTIV_EPARAM_TYPE: return "parameter has the wrong type";
-    case ACTIV_EGRAD_OUTPUT: return "this derivative needs grad_output";
-    case ACTIV_EROW: return "row length must divide the element count";
-    case ACTIV_ERANGE: return "result overflowed";
+    case ACTIV_OK:
+        return "success";
+    case ACTIV_EINVAL:
+        return "invalid argument";
+    case ACTIV_ENOTFOUND:
+        return "unknown activation";
+    case ACTIV_EPARAM_UNKNOWN:
+        return "unknown parameter";
+    case ACTIV_EPARAM_NOTFINITE:
+        return "parameter must be a finite number";
+    case ACTIV_EPARAM_RANGE:
+        return "parameter out of bounds";
+    case ACTIV_EPARAM_MISSING:
+        return "required parameter missing";
+    case ACTIV_EPARAM_ORDER:
+        return "parameters contradict each other";
+    case ACTIV_EPARAM_CHOICE:
+        return "parameter is not one of its choices";
+    case ACTIV_EPARAM_TYPE:
+        return "parameter has the wrong type";
+    case ACTIV_EGRAD_OUTPUT:
+        return "this derivative needs grad_output";
+    case ACTIV_EROW:
+        return "row length must divide the element count";
+    case ACTIV_ERANGE:
+        return "result overflowed";
     }
     return "unknown status";
 }
@@ -70,15 +83,33 @@ const char *activ_text_of(const activ_fn *f, activ_text which)
     const char *s = NULL;
     if (!f) return "";
     switch (which) {
-    case ACTIV_TEXT_SUMMARY: s = f->summary; break;
-    case ACTIV_TEXT_FORMULA: s = f->formula; break;
-    case ACTIV_TEXT_FORMULA_LATEX: s = f->formula_tex; break;
-    case ACTIV_TEXT_DERIVATIVE: s = f->derivative; break;
-    case ACTIV_TEXT_DERIVATIVE_LATEX: s = f->derivative_tex; break;
-    case ACTIV_TEXT_RANGE: s = f->range; break;
-    case ACTIV_TEXT_CONSTANTS: s = f->constants; break;
-    case ACTIV_TEXT_ACCURACY: s = f->accuracy; break;
-    case ACTIV_TEXT_PYTORCH: s = f->pytorch; break;
+    case ACTIV_TEXT_SUMMARY:
+        s = f->summary;
+        break;
+    case ACTIV_TEXT_FORMULA:
+        s = f->formula;
+        break;
+    case ACTIV_TEXT_FORMULA_LATEX:
+        s = f->formula_tex;
+        break;
+    case ACTIV_TEXT_DERIVATIVE:
+        s = f->derivative;
+        break;
+    case ACTIV_TEXT_DERIVATIVE_LATEX:
+        s = f->derivative_tex;
+        break;
+    case ACTIV_TEXT_RANGE:
+        s = f->range;
+        break;
+    case ACTIV_TEXT_CONSTANTS:
+        s = f->constants;
+        break;
+    case ACTIV_TEXT_ACCURACY:
+        s = f->accuracy;
+        break;
+    case ACTIV_TEXT_PYTORCH:
+        s = f->pytorch;
+        break;
     }
     return s ? s : "";
 }

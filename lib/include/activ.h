@@ -31,9 +31,9 @@ extern "C" {
 
 /* ---- Versions ----------------------------------------------------------- */
 
-#define ACTIV_VERSION_MAJOR 1
-#define ACTIV_VERSION_MINOR 0
-#define ACTIV_VERSION_PATCH 0
+#define ACTIV_VERSION_MAJOR  1
+#define ACTIV_VERSION_MINOR  0
+#define ACTIV_VERSION_PATCH  0
 #define ACTIV_VERSION_STRING "1.0.0"
 /* 0xMMmmpp, comparable with <, like LIBCURL_VERSION_NUM. */
 #define ACTIV_VERSION_NUM                                                                          \
@@ -48,19 +48,19 @@ ACTIV_API unsigned activ_version_num(void);
 
 typedef enum activ_status {
     ACTIV_OK = 0,
-    ACTIV_EINVAL = 1,          /* NULL pointer or impossible size from the caller */
-    ACTIV_ENOTFOUND = 2,       /* no activation (or alias) with that name */
-    ACTIV_EPARAM_UNKNOWN = 3,  /* the activation has no parameter with that name */
+    ACTIV_EINVAL = 1,           /* NULL pointer or impossible size from the caller */
+    ACTIV_ENOTFOUND = 2,        /* no activation (or alias) with that name */
+    ACTIV_EPARAM_UNKNOWN = 3,   /* the activation has no parameter with that name */
     ACTIV_EPARAM_NOTFINITE = 4, /* parameter value is NaN or infinite */
-    ACTIV_EPARAM_RANGE = 5,    /* parameter value outside its bounds */
-    ACTIV_EPARAM_MISSING = 6,  /* a required parameter was not set */
-    ACTIV_EPARAM_ORDER = 7,    /* parameters contradict each other (min_val >= max_val) */
-    ACTIV_EPARAM_CHOICE = 8,   /* string parameter is not one of its choices */
-    ACTIV_EPARAM_TYPE = 9,     /* number given for a string parameter or vice versa */
-    ACTIV_EGRAD_OUTPUT = 10,   /* this derivative needs grad_output (softmax) */
-    ACTIV_EROW = 11,           /* row length is 0 or does not divide the element count */
-    ACTIV_ERANGE = 12,         /* a finite input gave an infinite result (true overflow);
-                                  every output is still written, IEEE style */
+    ACTIV_EPARAM_RANGE = 5,     /* parameter value outside its bounds */
+    ACTIV_EPARAM_MISSING = 6,   /* a required parameter was not set */
+    ACTIV_EPARAM_ORDER = 7,     /* parameters contradict each other (min_val >= max_val) */
+    ACTIV_EPARAM_CHOICE = 8,    /* string parameter is not one of its choices */
+    ACTIV_EPARAM_TYPE = 9,      /* number given for a string parameter or vice versa */
+    ACTIV_EGRAD_OUTPUT = 10,    /* this derivative needs grad_output (softmax) */
+    ACTIV_EROW = 11,            /* row length is 0 or does not divide the element count */
+    ACTIV_ERANGE = 12,          /* a finite input gave an infinite result (true overflow);
+                                   every output is still written, IEEE style */
     /* next free: 13 */
 } activ_status;
 
@@ -144,14 +144,14 @@ typedef enum activ_param_type {
 #define ACTIV_PARAM_REQUIRED 0x1u /* no default: the caller must set it */
 #define ACTIV_PARAM_MIN_OPEN 0x2u /* bound is exclusive: value > min */
 #define ACTIV_PARAM_MAX_OPEN 0x4u /* bound is exclusive: value < max */
-#define ACTIV_PARAM_NONZERO 0x8u  /* value != 0 (celu's alpha) */
+#define ACTIV_PARAM_NONZERO  0x8u /* value != 0 (celu's alpha) */
 
 typedef struct activ_param_spec {
     const char *name;
     activ_param_type type;
-    double def;      /* default; for CHOICE the index of the default choice */
-    double min, max; /* bounds (-HUGE_VAL / HUGE_VAL when unbounded); REAL only */
-    unsigned flags;  /* ACTIV_PARAM_* */
+    double def;                 /* default; for CHOICE the index of the default choice */
+    double min, max;            /* bounds (-HUGE_VAL / HUGE_VAL when unbounded); REAL only */
+    unsigned flags;             /* ACTIV_PARAM_* */
     const char *const *choices; /* CHOICE: NULL-terminated list; REAL: NULL */
     const char *def_text;       /* the default as written in the docs ("1/6"); when the
                                    value equals def, the exact def_text is meant */
@@ -196,11 +196,12 @@ ACTIV_API activ_status activ_params_init(activ_params *p, const activ_fn *f);
 /* Set a REAL parameter by name. Checks this value alone: ACTIV_EPARAM_UNKNOWN,
  * ACTIV_EPARAM_TYPE (it is a CHOICE), ACTIV_EPARAM_NOTFINITE,
  * ACTIV_EPARAM_RANGE. On error p is unchanged. */
-ACTIV_API activ_status activ_params_set(activ_params *p, const char *name, size_t name_len, double value);
+ACTIV_API activ_status activ_params_set(activ_params *p, const char *name, size_t name_len,
+                                        double value);
 
 /* Set a CHOICE parameter by name to one of its strings (exact match). */
 ACTIV_API activ_status activ_params_set_choice(activ_params *p, const char *name, size_t name_len,
-                                     const char *choice, size_t choice_len);
+                                               const char *choice, size_t choice_len);
 
 /* Check the whole set: required parameters present, relations between them
  * (hardtanh's min_val < max_val). On error, *bad_param (if not NULL) is the
@@ -226,10 +227,10 @@ ACTIV_API double activ_params_get(const activ_params *p, size_t i);
  * The _f32 forms take float arrays; they compute in double and round once,
  * with the same kink conventions.
  */
-ACTIV_API activ_status activ_eval(const activ_params *p, const double *x, double *y, size_t n, size_t row,
-                        size_t *bad);
+ACTIV_API activ_status activ_eval(const activ_params *p, const double *x, double *y, size_t n,
+                                  size_t row, size_t *bad);
 ACTIV_API activ_status activ_eval_f32(const activ_params *p, const float *x, float *y, size_t n,
-                            size_t row, size_t *bad);
+                                      size_t row, size_t *bad);
 
 /*
  * g = f'(x) (grad_output == NULL), or the vector-Jacobian product
@@ -238,9 +239,10 @@ ACTIV_API activ_status activ_eval_f32(const activ_params *p, const float *x, flo
  * (ACTIV_EGRAD_OUTPUT otherwise). Any two of x, grad_output, g may alias.
  */
 ACTIV_API activ_status activ_grad(const activ_params *p, const double *x, const double *grad_output,
-                        double *g, size_t n, size_t row, size_t *bad);
-ACTIV_API activ_status activ_grad_f32(const activ_params *p, const float *x, const float *grad_output,
-                            float *g, size_t n, size_t row, size_t *bad);
+                                  double *g, size_t n, size_t row, size_t *bad);
+ACTIV_API activ_status activ_grad_f32(const activ_params *p, const float *x,
+                                      const float *grad_output, float *g, size_t n, size_t row,
+                                      size_t *bad);
 
 #ifdef __cplusplus
 }
