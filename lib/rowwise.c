@@ -12,12 +12,22 @@
  * log_softmax are <= 0: no cancellation.
  * Derivatives are vector-Jacobian products (what autograd's backward
  * computes; the full Jacobian is n*n numbers):
- *   softmax:     g_i = y_i * (go_i - sum_j go_j y_j)
+ *   softmax:     g_i = y_i * (go_i - dot),  dot = sum_j go_j y_j = D/s,
+ *                D = sum_j go_j exp(x_j - m)
  *   log_softmax: g_i = go_i - softmax_i * sum_j go_j
- * with the sums in double-double. Each pass reads x_i and go_i before writing
- * out_i, and y is recomputed rather than stored, so x, go and the output may
- * alias and nothing is allocated. Rows whose maximum is +-Inf or NaN follow
- * IEEE arithmetic (and PyTorch): exp(x - m) is NaN there.
+ * with the sums in double-double. D is summed in the same pass as s, so each
+ * element's exp is computed twice (once for the sums, once for its output),
+ * not three times; D/s has the error of one more dd division (2^-104), far
+ * inside the documented 2^-60. Should D overflow (go_j near DBL_MAX), dot is
+ * summed from the y_j instead.
+ * Passes: the maximum; the sums; the outputs. Each reads x_i and go_i before
+ * writing out_i, and y is recomputed rather than stored, so x, go and the
+ * output may alias and nothing is allocated. Rows whose maximum is +-Inf or
+ * NaN follow IEEE arithmetic (and PyTorch): exp(x - m) is NaN there.
+ * Where the CPU has AVX2 and FMA the passes run on four lanes (k_vec.h),
+ * element i in lane i % 4, the same partial sums as the scalar steps; lanes
+ * whose terms may be subnormal (x - m < -690 in the sums, -600 in the
+ * outputs, products below 2^-900) are done by the scalar steps.
  */
 #include <math.h>
 
@@ -32,13 +42,23 @@
 #define ACTIV_FMA_CLONES
 #endif
 
-/* Row statistics: the maximum, how often it occurs, and the sum of the
- * other terms t = sum_{x_j < m} exp(x_j - m), so s = count + t. */
+/* Row statistics: the maximum, how often it occurs, the sum of the other
+ * terms t = sum_{x_j < m} exp(x_j - m) (so s = count + t), and on request
+ * D = sum_j go_j exp(x_j - m) and sg = sum_j go_j. */
 typedef struct row_stats {
     double m;
     double count;
-    dd t;
+    dd t, D, sg;
 } row_stats;
+
+enum { WANT_D = 1, WANT_SG = 2 };
+
+/* Partial sums: element i goes to lane i % 4 (breaks the dependency chain of
+ * one running dd sum; the same lanes on every path). */
+typedef struct row_acc {
+    dd t[4], D[4], sg[4];
+    double count;
+} row_acc;
 
 /* exp(x - m) with x - m exact; the exponent is kept for tiny terms. */
 K_INLINE dde shifted_exp(double x, double m)
@@ -69,67 +89,265 @@ K_INLINE dde softmax_at(double x, const row_stats *st, dd s)
     return (dde){q.hi, q.lo, e.k};
 }
 
+/* softmax_i as a dd (exact scaling of softmax_at). */
+K_INLINE dd softmax_dd(double x, const row_stats *st, dd s)
+{
+    return dde_to_dd(softmax_at(x, st, s));
+}
+
 /* A row with a non-finite maximum (or a NaN): plain IEEE arithmetic. */
 K_INLINE double ieee_softmax(double x, double m, double s)
 {
     return exp(x - m) / s;
 }
 
-/*
- * Four elements at a time where the CPU has AVX2 and FMA (k_vec.h): the
- * shifted exps of the sum pass and softmax's outputs, bit for bit what the
- * scalar steps give (lanes with x - m < -690, whose results may be
- * subnormal, and NaN lanes are left to the scalar steps).
- */
+/* One element's share of the sums (scalar steps; lane l = i % 4). */
+K_INLINE void acc_add(row_acc *a, int l, double m, double xv, double gv, int want)
+{
+    dd e = {1, 0};
+    if (xv == m)
+        a->count += 1;
+    else
+        e = dde_to_dd(shifted_exp(xv, m)), a->t[l] = dd_add(a->t[l], e);
+    if (want & WANT_D) a->D[l] = dd_add(a->D[l], dd_mul_d(e, gv));
+    if (want & WANT_SG) a->sg[l] = dd_add_d(a->sg[l], gv);
+}
+
+K_INLINE dd sum4(const dd v[4])
+{
+    return dd_add(dd_add(v[0], v[1]), dd_add(v[2], v[3]));
+}
+
+/* One VJP output y_i*(go_i - dot) from the scalar steps, rounded once. */
+K_INLINE double vjp_at(double x, double go, const row_stats *st, dd s, dd dot)
+{
+    dd diff = dd_add_d(dd_neg(dot), go);
+    dde yi = softmax_at(x, st, s);
+    dd r = dd_mul((dd){yi.hi, yi.lo}, diff);
+    return dd_scale(r.hi, r.lo, yi.k);
+}
+
+/* One log_softmax VJP output go_i - softmax_i*sg, rounded once. */
+K_INLINE double lvjp_at(double x, double go, const row_stats *st, dd s)
+{
+    return dd_round(dd_add_d(dd_neg(dd_mul(softmax_dd(x, st, s), st->sg)), go));
+}
+
+/* One log_softmax output (x_i - m) - log(s); -Inf when x_i - m overflows (truly). */
+K_INLINE double lsm_at(double x, double m, dd ls)
+{
+    dd d = two_sum(x, -m);
+    return isinf(d.hi) ? d.hi : dd_round(dd_add(d, dd_neg(ls)));
+}
+
+/* ---- four-lane passes ---------------------------------------------------- */
 #ifdef K_HAVE_VEC
 static int row_vec(size_t n)
 {
     return n >= 8 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-/* e[l] = dde_to_dd(shifted_exp(x[l], m)); returns the lanes not done. */
-KV_FN static int exp4(const double *xd, double m, dd e[4])
+KV v4 ld4_double(const double *p)
 {
-    vdd d = v_two_sum(_mm256_loadu_pd(xd), v_set(-m));
-    v4 ok = _mm256_cmp_pd(d.hi, v_set(-690), _CMP_GE_OQ);
-    vdd r = v_exp(_mm256_and_pd(d.hi, ok), _mm256_and_pd(d.lo, ok));
+    return _mm256_loadu_pd(p);
+}
+
+KV v4 ld4_float(const float *p)
+{
+    return _mm256_cvtps_pd(_mm_loadu_ps(p));
+}
+
+/* Store four results; returns the mask of lanes that are +-Inf as stored. */
+KV int st4_double(double *p, v4 r)
+{
+    _mm256_storeu_pd(p, r);
+    return _mm256_movemask_pd(_mm256_cmp_pd(v_abs(r), v_set(INFINITY), _CMP_EQ_OQ));
+}
+
+KV int st4_float(float *p, v4 r)
+{
+    __m128 f = _mm256_cvtpd_ps(r);
+    _mm_storeu_ps(p, f);
+    __m128 a = _mm_andnot_ps(_mm_set1_ps(-0.0f), f);
+    return _mm_movemask_ps(_mm_cmp_ps(a, _mm_set1_ps(INFINITY), _CMP_EQ_OQ));
+}
+
+/* Lanes where x (and go) are finite. */
+KV int finite4(v4 x, v4 g)
+{
+    v4 inf = v_set(INFINITY);
+    return _mm256_movemask_pd(_mm256_and_pd(_mm256_cmp_pd(v_abs(x), inf, _CMP_LT_OQ),
+                                            _mm256_cmp_pd(v_abs(g), inf, _CMP_LT_OQ)));
+}
+
+KV vdd v_bcast(dd a)
+{
+    return (vdd){v_set(a.hi), v_set(a.lo)};
+}
+
+/* exp(x - m) for lanes with x - m >= cut as a scaled dd (v_exp gives
+ * dde_to_dd(shifted_exp)'s bits there); *ok: those lanes. */
+KV vdd exp_shift4(v4 xv, double m, double cut, int *ok)
+{
+    vdd d = v_two_sum(xv, v_set(-m));
+    v4 okv = _mm256_cmp_pd(d.hi, v_set(cut), _CMP_GE_OQ);
+    *ok = _mm256_movemask_pd(okv);
+    return v_exp(_mm256_and_pd(d.hi, okv), _mm256_and_pd(d.lo, okv));
+}
+
+KV void v_lanes(vdd v, dd out[4])
+{
     double hi[4], lo[4];
-    _mm256_storeu_pd(hi, r.hi);
-    _mm256_storeu_pd(lo, r.lo);
-    for (int l = 0; l < 4; l++) e[l] = (dd){hi[l], lo[l]};
-    return ~_mm256_movemask_pd(ok) & 15;
+    _mm256_storeu_pd(hi, v.hi);
+    _mm256_storeu_pd(lo, v.lo);
+    for (int l = 0; l < 4; l++) out[l] = (dd){hi[l], lo[l]};
 }
 
-/* q[l] = dde_to_dd(softmax_at(x[l])) as four lanes; ok: the lanes done. Down
- * to x - m = -600 the division's remainder is still normal, so dividing the
- * scaled exp gives the scalar steps' bits. */
-KV_FN static vdd softmax_v(const double *xd, double m, dd s, v4 *ok)
+KV vdd v_from_lanes(const dd in[4])
 {
-    vdd d = v_two_sum(_mm256_loadu_pd(xd), v_set(-m));
-    *ok = _mm256_cmp_pd(d.hi, v_set(-600), _CMP_GE_OQ);
-    vdd e = v_exp(_mm256_and_pd(d.hi, *ok), _mm256_and_pd(d.lo, *ok));
-    return v_dd_div(e, (vdd){v_set(s.hi), v_set(s.lo)});
+    return (vdd){_mm256_setr_pd(in[0].hi, in[1].hi, in[2].hi, in[3].hi),
+                 _mm256_setr_pd(in[0].lo, in[1].lo, in[2].lo, in[3].lo)};
 }
 
-/* y[l] = dde_round(softmax_at(x[l])); returns the lanes not done. */
-KV_FN static int softmax4(const double *xd, double m, dd s, double y[4])
-{
-    v4 ok;
-    _mm256_storeu_pd(y, v_round(softmax_v(xd, m, s, &ok)));
-    return ~_mm256_movemask_pd(ok) & 15;
-}
+#define ROW_VEC(T)                                                                                 \
+    /* The maximum of x[0..n) (NaN if there is one). */                                            \
+    KV_FN static double row_max_v_##T(const T *x, size_t n)                                        \
+    {                                                                                              \
+        v4 mx = v_set(-INFINITY), nan = v_set(0);                                                  \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = ld4_##T(x + i);                                                                \
+            mx = _mm256_max_pd(mx, xv);                                                            \
+            nan = _mm256_or_pd(nan, _mm256_cmp_pd(xv, xv, _CMP_UNORD_Q));                          \
+        }                                                                                          \
+        double v[4], m = -INFINITY;                                                                \
+        _mm256_storeu_pd(v, mx);                                                                   \
+        for (int l = 0; l < 4; l++) m = v[l] > m ? v[l] : m;                                       \
+        for (; i < n; i++)                                                                         \
+            if (x[i] > m || x[i] != x[i]) m = x[i];                                                \
+        return _mm256_movemask_pd(nan) ? NAN : m;                                                  \
+    }                                                                                              \
+    /* The sums over x[0..n4), n4 a multiple of 4, into the lanes of a. */                         \
+    KV_FN static void row_sums_v_##T(const T *x, const T *go, size_t n4, double m, int want,       \
+                                     row_acc *a)                                                   \
+    {                                                                                              \
+        vdd t = {v_set(0), v_set(0)}, D = t, sg = t;                                               \
+        v4 cnt = v_set(0);                                                                         \
+        for (size_t i = 0; i < n4; i += 4) {                                                       \
+            v4 xv = ld4_##T(x + i), gv = want ? ld4_##T(go + i) : v_set(0);                        \
+            int ok;                                                                                \
+            vdd e = exp_shift4(xv, m, -690, &ok);                                                  \
+            if (__builtin_expect(ok != 15, 0)) {                                                   \
+                double xs[4];                                                                      \
+                dd es[4];                                                                          \
+                _mm256_storeu_pd(xs, xv);                                                          \
+                v_lanes(e, es);                                                                    \
+                for (int l = 0; l < 4; l++)                                                        \
+                    if (!(ok >> l & 1)) es[l] = dde_to_dd(shifted_exp(xs[l], m));                  \
+                e = v_from_lanes(es);                                                              \
+            }                                                                                      \
+            v4 ismax = _mm256_cmp_pd(xv, v_set(m), _CMP_EQ_OQ); /* there e = (1, 0) */             \
+            cnt = cnt + _mm256_and_pd(ismax, v_set(1));                                            \
+            t = v_select(ismax, t, v_dd_add(t, e));                                                \
+            if (want & WANT_D) D = v_dd_add(D, v_dd_mul_d(e, gv));                                 \
+            if (want & WANT_SG) sg = v_dd_add_d(sg, gv);                                           \
+        }                                                                                          \
+        double c[4];                                                                               \
+        _mm256_storeu_pd(c, cnt);                                                                  \
+        a->count += (c[0] + c[1]) + (c[2] + c[3]);                                                 \
+        v_lanes(t, a->t);                                                                          \
+        v_lanes(D, a->D);                                                                          \
+        v_lanes(sg, a->sg);                                                                        \
+    }                                                                                              \
+    /* softmax outputs over [0, n4); returns nothing (in [0, 1]). */                               \
+    KV_FN static void softmax_out_v_##T(const T *x, T *y, size_t n4, const row_stats *st, dd s)    \
+    {                                                                                              \
+        vdd S = v_bcast(s);                                                                        \
+        for (size_t i = 0; i < n4; i += 4) {                                                       \
+            v4 xv = ld4_##T(x + i);                                                                \
+            int ok;                                                                                \
+            v4 r = v_round(v_dd_div(exp_shift4(xv, st->m, -600, &ok), S));                         \
+            if (__builtin_expect(ok != 15, 0)) {                                                   \
+                double xs[4], rs[4];                                                               \
+                _mm256_storeu_pd(xs, xv);                                                          \
+                _mm256_storeu_pd(rs, r);                                                           \
+                for (int l = 0; l < 4; l++)                                                        \
+                    if (!(ok >> l & 1)) rs[l] = dde_round(softmax_at(xs[l], st, s));               \
+                r = _mm256_loadu_pd(rs);                                                           \
+            }                                                                                      \
+            st4_##T(y + i, r);                                                                     \
+        }                                                                                          \
+    }                                                                                              \
+    /* softmax VJP outputs over [0, n4); returns the first overflow or n4. */                      \
+    KV_FN static size_t softmax_vjp_out_v_##T(const T *x, const T *go, T *g, size_t n4,            \
+                                              const row_stats *st, dd s, dd dot)                   \
+    {                                                                                              \
+        vdd S = v_bcast(s), mdot = v_bcast(dd_neg(dot));                                           \
+        size_t bad = n4;                                                                           \
+        for (size_t i = 0; i < n4; i += 4) {                                                       \
+            v4 xv = ld4_##T(x + i), gv = ld4_##T(go + i);                                          \
+            int ok;                                                                                \
+            vdd q = v_dd_div(exp_shift4(xv, st->m, -600, &ok), S);                                 \
+            vdd p = v_dd_mul(q, v_dd_add_d(mdot, gv));                                             \
+            v4 r = v_round(p), ap = v_abs(p.hi);                                                   \
+            ok &= _mm256_movemask_pd(_mm256_and_pd(_mm256_cmp_pd(ap, v_set(0x1p-900), _CMP_GE_OQ), \
+                                                   _mm256_cmp_pd(ap, v_set(0x1p900), _CMP_LE_OQ)));\
+            if (__builtin_expect(ok != 15, 0)) {                                                   \
+                double xs[4], gs[4], rs[4];                                                        \
+                _mm256_storeu_pd(xs, xv);                                                          \
+                _mm256_storeu_pd(gs, gv);                                                          \
+                _mm256_storeu_pd(rs, r);                                                           \
+                for (int l = 0; l < 4; l++)                                                        \
+                    if (!(ok >> l & 1)) rs[l] = vjp_at(xs[l], gs[l], st, s, dot);                  \
+                r = _mm256_loadu_pd(rs);                                                           \
+            }                                                                                      \
+            int inf = st4_##T(g + i, r) & finite4(xv, gv);                                         \
+            if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
+        }                                                                                          \
+        return bad;                                                                                \
+    }                                                                                              \
+    KV_FN static size_t log_softmax_out_v_##T(const T *x, T *y, size_t n4, double m, dd ls)        \
+    {                                                                                              \
+        vdd L = v_bcast(dd_neg(ls));                                                               \
+        size_t bad = n4;                                                                           \
+        for (size_t i = 0; i < n4; i += 4) {                                                       \
+            v4 xv = ld4_##T(x + i);                                                                \
+            vdd d = v_two_sum(xv, v_set(-m));                                                      \
+            v4 r = v_round(v_dd_add(d, L));                                                        \
+            v4 dinf = _mm256_cmp_pd(v_abs(d.hi), v_set(INFINITY), _CMP_EQ_OQ);                    \
+            r = _mm256_blendv_pd(r, d.hi, dinf);                                                   \
+            int inf = st4_##T(y + i, r) & finite4(xv, v_set(0));                                   \
+            if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
+        }                                                                                          \
+        return bad;                                                                                \
+    }                                                                                              \
+    KV_FN static size_t log_softmax_vjp_out_v_##T(const T *x, const T *go, T *g, size_t n4,        \
+                                                  const row_stats *st, dd s)                       \
+    {                                                                                              \
+        vdd S = v_bcast(s), SG = v_bcast(st->sg);                                                  \
+        size_t bad = n4;                                                                           \
+        for (size_t i = 0; i < n4; i += 4) {                                                       \
+            v4 xv = ld4_##T(x + i), gv = ld4_##T(go + i);                                          \
+            int ok;                                                                                \
+            vdd q = v_dd_div(exp_shift4(xv, st->m, -600, &ok), S), p = v_dd_mul(q, SG);            \
+            v4 r = v_round(v_dd_add_d((vdd){-p.hi, -p.lo}, gv));                                   \
+            if (__builtin_expect(ok != 15, 0)) {                                                   \
+                double xs[4], gs[4], rs[4];                                                        \
+                _mm256_storeu_pd(xs, xv);                                                          \
+                _mm256_storeu_pd(gs, gv);                                                          \
+                _mm256_storeu_pd(rs, r);                                                           \
+                for (int l = 0; l < 4; l++)                                                        \
+                    if (!(ok >> l & 1)) rs[l] = lvjp_at(xs[l], gs[l], st, s);                      \
+                r = _mm256_loadu_pd(rs);                                                           \
+            }                                                                                      \
+            int inf = st4_##T(g + i, r) & finite4(xv, gv);                                         \
+            if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
+        }                                                                                          \
+        return bad;                                                                                \
+    }
 
-/* q[l] = dde_to_dd(softmax_at(x[l])); returns the lanes not done. */
-KV_FN static int softmax4dd(const double *xd, double m, dd s, dd q[4])
-{
-    v4 ok;
-    vdd r = softmax_v(xd, m, s, &ok);
-    double hi[4], lo[4];
-    _mm256_storeu_pd(hi, r.hi);
-    _mm256_storeu_pd(lo, r.lo);
-    for (int l = 0; l < 4; l++) q[l] = (dd){hi[l], lo[l]};
-    return ~_mm256_movemask_pd(ok) & 15;
-}
+ROW_VEC(double)
+ROW_VEC(float)
 #else
 static int row_vec(size_t n)
 {
@@ -138,58 +356,40 @@ static int row_vec(size_t n)
 }
 #endif
 
-/* Add the shifted exp of xv (or count it as a maximum) to the partial sum
- * t: four partial sums (element i into t[i % 4]) break the dependency chain
- * of one running double-double sum, the same way on every path. */
-K_INLINE void row_add(row_stats *st, dd *t, double xv, const dd *e)
-{
-    if (xv == st->m) {
-        st->count += 1;
-        return;
-    }
-    *t = dd_add(*t, e ? *e : dde_to_dd(shifted_exp(xv, st->m)));
-}
+/* Record the first finite input whose result overflowed (see registry.h). */
+#define ROW_OVF(bad, i, r, finite_in)                                                              \
+    if (isinf(r) && (finite_in) && bad == n) bad = i
 
-/* softmax_i as a dd (exact scaling of softmax_at). */
-K_INLINE dd softmax_dd(double x, const row_stats *st, dd s)
-{
-    return dde_to_dd(softmax_at(x, st, s));
-}
-
-/* One VJP output y_i*(go_i - dot), rounded once; q: y_i from the four-lane
- * path (a scaled dd), used when the product is far from the subnormals so it
- * rounds exactly as the scalar steps do. */
-K_INLINE double vjp_at(double x, double go, const row_stats *st, dd s, dd dot, const dd *q)
-{
-    dd diff = dd_add_d(dd_neg(dot), go);
-    if (q) {
-        dd r = dd_mul(*q, diff);
-        if (fabs(r.hi) >= 0x1p-900 && fabs(r.hi) <= 0x1p900) return dd_round(r);
-    }
-    dde yi = softmax_at(x, st, s);
-    dd r = dd_mul((dd){yi.hi, yi.lo}, diff);
-    return dd_scale(r.hi, r.lo, yi.k);
-}
+#ifdef K_HAVE_VEC
+#define VEC_ONLY(...) __VA_ARGS__
+#else
+#define VEC_ONLY(...)
+#endif
 
 #define ROW_BODY(T)                                                                                \
-    static row_stats row_stats_##T(const T *x, size_t n)                                           \
+    static double row_max_##T(const T *x, size_t n, int vec)                                       \
     {                                                                                              \
-        row_stats st = {-INFINITY, 0, {0, 0}};                                                     \
+        VEC_ONLY(if (vec) return row_max_v_##T(x, n);)                                             \
+        (void)vec;                                                                                 \
+        double m = -INFINITY;                                                                      \
         for (size_t i = 0; i < n; i++)                                                             \
-            if (x[i] > st.m || x[i] != x[i]) st.m = x[i];                                          \
+            if (x[i] > m || x[i] != x[i]) m = x[i];                                                \
+        return m;                                                                                  \
+    }                                                                                              \
+    /* The maximum and (for a finite one) the sums; go only with want. */                          \
+    static row_stats row_stats_##T(const T *x, const T *go, size_t n, int want, int vec)           \
+    {                                                                                              \
+        row_stats st = {row_max_##T(x, n, vec), 0, {0, 0}, {0, 0}, {0, 0}};                       \
         if (!isfinite(st.m)) return st;                                                            \
+        row_acc a = {{{0, 0}, {0, 0}, {0, 0}, {0, 0}}, {{0, 0}, {0, 0}, {0, 0}, {0, 0}},           \
+                     {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, 0};                                         \
         size_t i = 0;                                                                              \
-        dd t[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};                                                \
-        if (row_vec(n))                                                                            \
-            for (; i + 4 <= n; i += 4) {                                                           \
-                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
-                dd e[4];                                                                           \
-                int redo = exp4(xd, st.m, e);                                                      \
-                for (int l = 0; l < 4; l++)                                                        \
-                    row_add(&st, &t[l], xd[l], redo >> l & 1 ? NULL : &e[l]);                      \
-            }                                                                                      \
-        for (; i < n; i++) row_add(&st, &t[i & 3], x[i], NULL);                                    \
-        st.t = dd_add(dd_add(t[0], t[1]), dd_add(t[2], t[3]));                                     \
+        VEC_ONLY(if (vec) row_sums_v_##T(x, go, i = n & ~(size_t)3, st.m, want, &a);)              \
+        for (; i < n; i++) acc_add(&a, (int)(i & 3), st.m, x[i], want ? go[i] : 0, want);          \
+        st.count = a.count;                                                                        \
+        st.t = sum4(a.t);                                                                          \
+        st.D = sum4(a.D);                                                                          \
+        st.sg = sum4(a.sg);                                                                        \
         return st;                                                                                 \
     }                                                                                              \
     /* The plain sum for rows with a non-finite maximum (IEEE results). */                         \
@@ -198,20 +398,26 @@ K_INLINE double vjp_at(double x, double go, const row_stats *st, dd s, dd dot, c
         double s = 0;                                                                              \
         for (size_t i = 0; i < n; i++) s += exp(x[i] - m);                                         \
         return s;                                                                                  \
+    }                                                                                              \
+    /* dot = sum go_j y_j = D/s; from the y_j themselves should D overflow. */                     \
+    static dd row_dot_##T(const T *x, const T *go, size_t n, const row_stats *st, dd s)            \
+    {                                                                                              \
+        if (isfinite(st->D.hi)) return dd_div(st->D, s);                                           \
+        dd dp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};                                               \
+        for (size_t i = 0; i < n; i++)                                                             \
+            dp[i & 3] = dd_add(dp[i & 3], dd_mul_d(softmax_dd(x[i], st, s), go[i]));               \
+        return sum4(dp);                                                                           \
     }
 
 ROW_BODY(double)
 ROW_BODY(float)
 
-/* Record the first finite input whose result overflowed (see registry.h). */
-#define ROW_OVF(bad, i, r, finite_in)                                                              \
-    if (isinf(r) && (finite_in) && bad == n) bad = i
-
 #define SOFTMAX(T, SUF)                                                                            \
     ACTIV_FMA_CLONES static size_t softmax_##SUF(const T *x, T *y, size_t n, const double *p)      \
     {                                                                                              \
         (void)p;                                                                                   \
-        row_stats st = row_stats_##T(x, n);                                                        \
+        int vec = row_vec(n);                                                                      \
+        row_stats st = row_stats_##T(x, NULL, n, 0, vec);                                          \
         if (!isfinite(st.m)) {                                                                     \
             double s = ieee_sum_##T(x, n, st.m);                                                   \
             for (size_t i = 0; i < n; i++) y[i] = (T)ieee_softmax(x[i], st.m, s);                  \
@@ -219,13 +425,7 @@ ROW_BODY(float)
         }                                                                                          \
         dd s = s_of(&st);                                                                          \
         size_t i = 0;                                                                              \
-        if (row_vec(n))                                                                            \
-            for (; i + 4 <= n; i += 4) {                                                           \
-                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]}, yv[4];                        \
-                int redo = softmax4(xd, st.m, s, yv);                                              \
-                for (int l = 0; l < 4; l++)                                                        \
-                    y[i + l] = (T)(redo >> l & 1 ? dde_round(softmax_at(xd[l], &st, s)) : yv[l]);  \
-            }                                                                                      \
+        VEC_ONLY(if (vec) softmax_out_v_##T(x, y, i = n & ~(size_t)3, &st, s);)                    \
         for (; i < n; i++) y[i] = (T)dde_round(softmax_at(x[i], &st, s));                          \
         return n; /* in [0, 1]: cannot overflow */                                                 \
     }                                                                                              \
@@ -233,8 +433,9 @@ ROW_BODY(float)
                                                      const double *p)                              \
     {                                                                                              \
         (void)p;                                                                                   \
-        row_stats st = row_stats_##T(x, n);                                                        \
-        size_t bad = n;                                                                            \
+        int vec = row_vec(n);                                                                      \
+        row_stats st = row_stats_##T(x, go, n, WANT_D, vec);                                       \
+        size_t bad = n, i = 0;                                                                     \
         if (!isfinite(st.m)) {                                                                     \
             double s = ieee_sum_##T(x, n, st.m), dot = 0;                                          \
             for (size_t i = 0; i < n; i++) dot += go[i] * ieee_softmax(x[i], st.m, s);             \
@@ -242,34 +443,11 @@ ROW_BODY(float)
                 g[i] = (T)(ieee_softmax(x[i], st.m, s) * (go[i] - dot));                           \
             return n;                                                                              \
         }                                                                                          \
-        dd s = s_of(&st), dp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, q[4];                          \
-        size_t i = 0;                                                                              \
-        if (row_vec(n))                                                                            \
-            for (; i + 4 <= n; i += 4) {                                                           \
-                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
-                int redo = softmax4dd(xd, st.m, s, q);                                             \
-                for (int l = 0; l < 4; l++)                                                        \
-                    dp[l] =                                                                        \
-                        dd_add(dp[l], dd_mul_d(redo >> l & 1 ? softmax_dd(xd[l], &st, s) : q[l],   \
-                                               go[i + l]));                                        \
-            }                                                                                      \
-        for (; i < n; i++)                                                                         \
-            dp[i & 3] = dd_add(dp[i & 3], dd_mul_d(softmax_dd(x[i], &st, s), go[i]));              \
-        dd dot = dd_add(dd_add(dp[0], dp[1]), dd_add(dp[2], dp[3]));                               \
-        i = 0;                                                                                     \
-        if (row_vec(n))                                                                            \
-            for (; i + 4 <= n; i += 4) {                                                           \
-                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
-                double gd[4] = {go[i], go[i + 1], go[i + 2], go[i + 3]};                           \
-                int redo = softmax4dd(xd, st.m, s, q);                                             \
-                for (int l = 0; l < 4; l++) {                                                      \
-                    T out = (T)vjp_at(xd[l], gd[l], &st, s, dot, redo >> l & 1 ? NULL : &q[l]);    \
-                    ROW_OVF(bad, i + l, out, isfinite(xd[l]) && isfinite(gd[l]));                  \
-                    g[i + l] = out;                                                                \
-                }                                                                                  \
-            }                                                                                      \
+        dd s = s_of(&st), dot = row_dot_##T(x, go, n, &st, s);                                     \
+        VEC_ONLY(if (vec) bad = softmax_vjp_out_v_##T(x, go, g, i = n & ~(size_t)3, &st, s, dot);  \
+                 if (bad == i) bad = n;)                                                           \
         for (; i < n; i++) {                                                                       \
-            T out = (T)vjp_at(x[i], go[i], &st, s, dot, NULL);                                     \
+            T out = (T)vjp_at(x[i], go[i], &st, s, dot);                                           \
             ROW_OVF(bad, i, out, isfinite(x[i]) && isfinite(go[i]));                               \
             g[i] = out;                                                                            \
         }                                                                                          \
@@ -278,18 +456,20 @@ ROW_BODY(float)
     ACTIV_FMA_CLONES static size_t log_softmax_##SUF(const T *x, T *y, size_t n, const double *p)  \
     {                                                                                              \
         (void)p;                                                                                   \
-        row_stats st = row_stats_##T(x, n);                                                        \
+        int vec = row_vec(n);                                                                      \
+        row_stats st = row_stats_##T(x, NULL, n, 0, vec);                                          \
         if (!isfinite(st.m)) {                                                                     \
             double ls = log(ieee_sum_##T(x, n, st.m));                                             \
             for (size_t i = 0; i < n; i++) y[i] = (T)((x[i] - st.m) - ls);                         \
             return n;                                                                              \
         }                                                                                          \
         dd ls = log_s(&st);                                                                        \
-        size_t bad = n;                                                                            \
-        for (size_t i = 0; i < n; i++) {                                                           \
+        size_t bad = n, i = 0;                                                                     \
+        VEC_ONLY(if (vec) bad = log_softmax_out_v_##T(x, y, i = n & ~(size_t)3, st.m, ls);         \
+                 if (bad == i) bad = n;)                                                           \
+        for (; i < n; i++) {                                                                       \
             int fin = isfinite(x[i]);                                                              \
-            dd d = two_sum(x[i], -st.m); /* -Inf when x_i - m overflows (truly) */                 \
-            T r = (T)(isinf(d.hi) ? d.hi : dd_round(dd_add(d, dd_neg(ls))));                       \
+            T r = (T)lsm_at(x[i], st.m, ls);                                                       \
             ROW_OVF(bad, i, r, fin);                                                               \
             y[i] = r;                                                                              \
         }                                                                                          \
@@ -299,34 +479,21 @@ ROW_BODY(float)
                                                          const double *p)                          \
     {                                                                                              \
         (void)p;                                                                                   \
-        row_stats st = row_stats_##T(x, n);                                                        \
-        size_t bad = n;                                                                            \
-        dd sp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, q[4];                                         \
-        for (size_t i = 0; i < n; i++) sp[i & 3] = dd_add_d(sp[i & 3], go[i]);                     \
-        dd sg = dd_add(dd_add(sp[0], sp[1]), dd_add(sp[2], sp[3]));                                \
+        int vec = row_vec(n);                                                                      \
+        row_stats st = row_stats_##T(x, go, n, WANT_SG, vec);                                      \
+        size_t bad = n, i = 0;                                                                     \
         if (!isfinite(st.m)) {                                                                     \
-            double s = ieee_sum_##T(x, n, st.m);                                                   \
-            for (size_t i = 0; i < n; i++)                                                         \
-                g[i] = (T)(go[i] - ieee_softmax(x[i], st.m, s) * sg.hi);                           \
+            dd sp[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};                                           \
+            for (size_t i = 0; i < n; i++) sp[i & 3] = dd_add_d(sp[i & 3], go[i]);                 \
+            double s = ieee_sum_##T(x, n, st.m), sg = sum4(sp).hi;                                 \
+            for (size_t i = 0; i < n; i++) g[i] = (T)(go[i] - ieee_softmax(x[i], st.m, s) * sg);   \
             return n;                                                                              \
         }                                                                                          \
         dd s = s_of(&st);                                                                          \
-        size_t i = 0;                                                                              \
-        if (row_vec(n))                                                                            \
-            for (; i + 4 <= n; i += 4) {                                                           \
-                double xd[4] = {x[i], x[i + 1], x[i + 2], x[i + 3]};                               \
-                double gd[4] = {go[i], go[i + 1], go[i + 2], go[i + 3]};                           \
-                int redo = softmax4dd(xd, st.m, s, q);                                             \
-                for (int l = 0; l < 4; l++) {                                                      \
-                    dd pl = redo >> l & 1 ? softmax_dd(xd[l], &st, s) : q[l];                      \
-                    T r = (T)dd_round(dd_add_d(dd_neg(dd_mul(pl, sg)), gd[l]));                    \
-                    ROW_OVF(bad, i + l, r, isfinite(xd[l]) && isfinite(gd[l]));                    \
-                    g[i + l] = r;                                                                  \
-                }                                                                                  \
-            }                                                                                      \
+        VEC_ONLY(if (vec) bad = log_softmax_vjp_out_v_##T(x, go, g, i = n & ~(size_t)3, &st, s);   \
+                 if (bad == i) bad = n;)                                                           \
         for (; i < n; i++) {                                                                       \
-            dd pi = softmax_dd(x[i], &st, s);                                                      \
-            T r = (T)dd_round(dd_add_d(dd_neg(dd_mul(pi, sg)), go[i]));                            \
+            T r = (T)lvjp_at(x[i], go[i], &st, s);                                                 \
             ROW_OVF(bad, i, r, isfinite(x[i]) && isfinite(go[i]));                                 \
             g[i] = r;                                                                              \
         }                                                                                          \

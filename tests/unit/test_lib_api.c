@@ -337,6 +337,13 @@ START_TEST(overflow_reports_first_index)
     double r[4] = {0, 1, DBL_MAX, -DBL_MAX}, ry[4];
     ck_assert_int_eq(activ_eval(&p, r, ry, 4, 2, &bad), ACTIV_ERANGE);
     ck_assert_uint_eq(bad, 3);
+    /* softmax's VJP sums D = sum go_j exp(x_j - m); where that overflows the
+     * dot product is still finite (here DBL_MAX) and so is every output (0) */
+    bind(&p, activ_find("softmax"));
+    double z[9] = {0}, big[9], zg[9];
+    for (int i = 0; i < 9; i++) big[i] = DBL_MAX;
+    ck_assert_int_eq(activ_grad(&p, z, big, zg, 9, 9, &bad), ACTIV_OK);
+    for (int i = 0; i < 9; i++) ck_assert(zg[i] == 0);
 }
 END_TEST
 
