@@ -45,7 +45,9 @@ valgrind: deps $(ACTIVD) $(INTEG_BIN)
 	if [ -n "$$bad" ]; then status=1; for f in $$bad; do echo "== $$f"; cat $$f; done; fi; \
 	leaks=$$(grep -lE '(definitely|indirectly) lost: [1-9]' $(VG_DIR)/vg.*.log 2>/dev/null); \
 	if [ -n "$$leaks" ]; then status=1; echo "leaks in: $$leaks"; fi; \
-	echo "valgrind: $$logs daemon runs, $$(echo $$bad | wc -w) with errors, $$(echo $$leaks | wc -w) with leaks"; \
+	unchecked=$$(grep -L 'HEAP SUMMARY' $(VG_DIR)/vg.*.log 2>/dev/null); \
+	if [ -n "$$unchecked" ]; then status=1; echo "killed before the leak check: $$unchecked"; fi; \
+	echo "valgrind: $$logs daemon runs, $$(echo $$bad | wc -w) with errors, $$(echo $$leaks | wc -w) with leaks, $$(echo $$unchecked | wc -w) not leak-checked"; \
 	if [ $$status -ne 0 ]; then echo "make valgrind: FAILED"; exit 1; fi; \
 	echo "make valgrind: all suites passed, 0 errors, 0 leaks"
 
