@@ -74,6 +74,21 @@ KV v4 v_abs(v4 x)
     return _mm256_andnot_pd(v_set(-0.0), x);
 }
 
+/* Two neighbouring columns c, c+1 of a table with rows of `stride` doubles,
+ * at the rows idx[0..3]: one 16-byte load per row and two unpacks, cheaper
+ * than two gathers (the same numbers, so the same bits). */
+KV void v_rows2(const double *tab, int stride, __m128i idx, int c, v4 *c0, v4 *c1)
+{
+    const double *r0 = tab + _mm_extract_epi32(idx, 0) * stride + c;
+    const double *r1 = tab + _mm_extract_epi32(idx, 1) * stride + c;
+    const double *r2 = tab + _mm_extract_epi32(idx, 2) * stride + c;
+    const double *r3 = tab + _mm_extract_epi32(idx, 3) * stride + c;
+    v4 a = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(r0)), _mm_loadu_pd(r2), 1);
+    v4 b = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(r1)), _mm_loadu_pd(r3), 1);
+    *c0 = _mm256_unpacklo_pd(a, b);
+    *c1 = _mm256_unpackhi_pd(a, b);
+}
+
 /* exp(xh + xl) for results with exponent >= -1022 (xh >= -708), as a scaled
  * dd: exp_dd's steps, then the exact scaling dde_to_dd does. */
 KV vdd v_exp(v4 xh, v4 xl)
@@ -91,9 +106,8 @@ KV vdd v_exp(v4 xh, v4 xl)
     v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
     v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
     v4 p = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
-    __m128i j2 = _mm_slli_epi32(j, 1);
-    v4 T0 = _mm256_i32gather_pd(&k_exp_tab[0][0], j2, 8);
-    v4 T1 = _mm256_i32gather_pd(&k_exp_tab[0][1], j2, 8);
+    v4 T0, T1;
+    v_rows2(&k_exp_tab[0][0], 2, j, 0, &T0, &T1);
     vdd s = v_two_prod(T0, r1);
     v4 lo = s.lo + T0 * (r2 + r1 * r2 + p) + T1 * (v_set(1) + r1 + p);
     vdd u = v_fast_two_sum(T0, s.hi);
@@ -160,6 +174,42 @@ KV v4 v_clamp(v4 a, double lo, double hi)
 {
     return _mm256_min_pd(_mm256_max_pd(a, v_set(lo)), v_set(hi));
 }
+
+/* Lanes near a derivative's root (k_gauss.h's near_root). */
+KV v4 v_near(v4 x, const struct k_root *R)
+{
+    return _mm256_cmp_pd(v_abs(x - v_set(R->x0[0])), v_set(R->radius), _CMP_LT_OQ);
+}
+
+/* Two groups of four at once (registry.c's loops): KV_EACH(W, steps) runs
+ * the steps for group h = 0 and, when W is 2, again for h = 1, one step
+ * after the other. The kernels' double-double chains are long and serial;
+ * two independent chains side by side let the CPU overlap them (about 1.5x
+ * faster), and each group gets exactly the operations of one. */
+#define KV_EACH(W, ...)                                                                            \
+    do {                                                                                           \
+        {                                                                                          \
+            const int h = 0;                                                                       \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+        if ((W) > 1) {                                                                             \
+            const int h = 1;                                                                       \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+    } while (0)
+
+/* The plain pair for kernels without their own two-group form. */
+#define KV_PAIR(k)                                                                                 \
+    KV void vk2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                 \
+    {                                                                                              \
+        r[0] = vk_##k(x[0], p, &redo[0]);                                                          \
+        r[1] = vk_##k(x[1], p, &redo[1]);                                                          \
+    }                                                                                              \
+    KV void vd2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                 \
+    {                                                                                              \
+        r[0] = vd_##k(x[0], p, &redo[0]);                                                          \
+        r[1] = vd_##k(x[1], p, &redo[1]);                                                          \
+    }
 
 /* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
 
@@ -360,41 +410,80 @@ KV v4 vd_selu(v4 x, const double *p, v4 *redo)
     return _mm256_blendv_pd(v_set(K_SELU_SCALE), r, neg);
 }
 
-/* mish on 2^-900 <= |x|, x <= 20, x >= -700: kernels.h's one-division form. */
-KV v4 vk_mish(v4 x, const double *p, v4 *redo)
+/* mish on 2^-900 <= |x| <= 700: kernels.h's one-division form; x past 20
+ * (the scalar kernel's x) in the vector too. */
+KV void gw_mish(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = _mm256_or_pd(v_outside(a, 0x1p-900, 700), _mm256_cmp_pd(x, v_set(20), _CMP_GT_OQ));
-    vdd E = v_exp_neg(v_clamp(a, 0, 700));
-    vdd n = v_dd_mul(E, v_dd_add_d(E, v_set(2)));
-    vdd pnum = v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1));
-    vdd pden = v_dd_add(pnum, v_dd_mul_d(v_dd_mul(E, E), v_set(2)));
-    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GT_OQ);
-    vdd num = v_select(pos, pnum, n), den = v_select(pos, pden, v_dd_add_d(n, v_set(2)));
-    return v_round(v_dd_mul_d(v_dd_div(num, den), x));
+    v4 a[2];
+    vdd E[2], n[2], pnum[2], pden[2];
+    KV_EACH(W, a[h] = v_abs(x[h]);
+            redo[h] = _mm256_andnot_pd(_mm256_cmp_pd(x[h], v_set(20), _CMP_GT_OQ),
+                                       v_outside(a[h], 0x1p-900, 700)););
+    KV_EACH(W, E[h] = v_exp_neg(v_clamp(a[h], 0, 700)););
+    KV_EACH(W, n[h] = v_dd_mul(E[h], v_dd_add_d(E[h], v_set(2)));
+            pnum[h] = v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1));
+            pden[h] = v_dd_add(pnum[h], v_dd_mul_d(v_dd_mul(E[h], E[h]), v_set(2))););
+    KV_EACH(W, {
+        v4 pos = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
+        vdd num = v_select(pos, pnum[h], n[h]);
+        vdd den = v_select(pos, pden[h], v_dd_add_d(n[h], v_set(2)));
+        r[h] = v_round(v_dd_mul_d(v_dd_div(num, den), x[h]));
+        r[h] = _mm256_blendv_pd(r[h], x[h], _mm256_cmp_pd(x[h], v_set(20), _CMP_GT_OQ));
+    });
 }
 
 /* mish' on |x| <= 700, x <= 40, away from the root. */
+KV void gw_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 a[2];
+    vdd E[2], E2[2], Ep1[2], Ep2[2], D[2], pnum[2], pden[2], n2[2], nnum[2], nden[2];
+    KV_EACH(W, a[h] = v_abs(x[h]);
+            redo[h] = _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
+                                   _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
+    KV_EACH(W, E[h] = v_exp_neg(v_clamp(a[h], 0, 700)););
+    KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]); Ep1[h] = v_dd_add_d(E[h], v_set(1));
+            Ep2[h] = v_dd_add_d(E[h], v_set(2)););
+    KV_EACH(W, D[h] = v_dd_add(v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1)),
+                               v_dd_mul_d(E2[h], v_set(2))););
+    KV_EACH(W, pnum[h] = v_dd_add(v_dd_mul(v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1)), D[h]),
+                                  v_dd_mul_d(v_dd_mul(E2[h], Ep1[h]), v_set(4) * x[h])););
+    KV_EACH(W, pden[h] = v_dd_mul(D[h], D[h]););
+    KV_EACH(W, n2[h] = v_dd_add_d(v_dd_mul(E[h], Ep2[h]), v_set(2)););
+    KV_EACH(W, nnum[h] = v_dd_mul(E[h], v_dd_add(v_dd_mul(Ep2[h], n2[h]),
+                                                 v_dd_mul_d(Ep1[h], v_set(4) * x[h]))););
+    KV_EACH(W, nden[h] = v_dd_mul(n2[h], n2[h]););
+    KV_EACH(W, {
+        v4 pos = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
+        r[h] = v_round(v_dd_div(v_select(pos, pnum[h], nnum[h]), v_select(pos, pden[h], nden[h])));
+    });
+}
+
+KV v4 vk_mish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gw_mish(1, &x, &r, redo);
+    return r;
+}
+
 KV v4 vd_mish(v4 x, const double *p, v4 *redo)
 {
     (void)p;
-    v4 a = v_abs(x);
-    v4 near =
-        _mm256_cmp_pd(v_abs(x - v_set(k_root_mish.x0[0])), v_set(k_root_mish.radius), _CMP_LT_OQ);
-    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(a, 0, 700), near),
-                         _mm256_cmp_pd(x, v_set(40), _CMP_GT_OQ));
-    vdd E = v_exp_neg(v_clamp(a, 0, 700)), E2 = v_dd_mul(E, E);
-    vdd Ep1 = v_dd_add_d(E, v_set(1)), Ep2 = v_dd_add_d(E, v_set(2));
-    vdd D = v_dd_add(v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1)), v_dd_mul_d(E2, v_set(2)));
-    vdd pnum = v_dd_add(v_dd_mul(v_dd_add_d(v_dd_mul_d(E, v_set(2)), v_set(1)), D),
-                        v_dd_mul_d(v_dd_mul(E2, Ep1), v_set(4) * x));
-    vdd pden = v_dd_mul(D, D);
-    vdd n2 = v_dd_add_d(v_dd_mul(E, Ep2), v_set(2));
-    vdd nnum = v_dd_mul(E, v_dd_add(v_dd_mul(Ep2, n2), v_dd_mul_d(Ep1, v_set(4) * x)));
-    vdd nden = v_dd_mul(n2, n2);
-    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GT_OQ);
-    return v_round(v_dd_div(v_select(pos, pnum, nnum), v_select(pos, pden, nden)));
+    v4 r;
+    gw_mish_d(1, &x, &r, redo);
+    return r;
+}
+
+KV void vk2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gw_mish(2, x, r, redo);
+}
+
+KV void vd2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gw_mish_d(2, x, r, redo);
 }
 
 /* softplus'(x) = sigmoid(beta*x) with beta*x exact, 1 past the threshold. */
@@ -515,10 +604,9 @@ KV vdd v_mills(v4 a)
 {
     __m128i i = _mm256_cvttpd_epi32(a * v_set(MILLS_STEP));
     v4 t = a - _mm256_cvtepi32_pd(i) * v_set(1.0 / MILLS_STEP);
-    __m128i row = _mm_mullo_epi32(i, _mm_set1_epi32(MILLS_DEG + 4));
-    const double *base = &k_mills_tab[0][0];
     v4 c[MILLS_DEG + 4];
-    for (int k = 0; k < MILLS_DEG + 4; k++) c[k] = _mm256_i32gather_pd(base + k, row, 8);
+    for (int k = 0; k < MILLS_DEG + 4; k += 2)
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i, k, &c[k], &c[k + 1]);
     v4 t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
     v4 p0 = c[6] + c[7] * t, p1 = c[8] + c[9] * t, p2 = c[10] + c[11] * t;
     v4 p3 = c[12] + c[13] * t, p4 = c[14] + c[15] * t, p5 = c[16] + c[17] * t;
@@ -552,73 +640,123 @@ KV vdd v_gelu_wp(v4 x)
     return v_dd_mul(wp, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
 }
 
-KV v4 v_near(v4 x, const struct k_root *R)
-{
-    return _mm256_cmp_pd(v_abs(x - v_set(R->x0[0])), v_set(R->radius), _CMP_LT_OQ);
-}
-
 /* gelu, exact form, 2^-900 <= |x| <= 30: x*(1 - phi*R) or x*phi*R. */
-KV v4 vk_gelu_exact(v4 x, v4 *redo)
+KV void gw_gelu_exact(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    v4 a = v_abs(x), ac = v_clamp(a, 0, 30);
-    *redo = v_outside(a, 0x1p-900, 30);
-    vdd q = v_dd_mul(v_phi(ac), v_mills(ac));
-    v4 pos = v_round(v_dd_mul_d(v_dd_add_d((vdd){-q.hi, -q.lo}, v_set(1)), x));
-    v4 neg = v_round(v_dd_mul_d(q, x));
-    return _mm256_blendv_pd(neg, pos, _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
+    v4 a[2], ac[2];
+    vdd ph[2], mr[2], q[2];
+    KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
+            redo[h] = v_outside(a[h], 0x1p-900, 30););
+    KV_EACH(W, ph[h] = v_phi(ac[h]););
+    KV_EACH(W, mr[h] = v_mills(ac[h]););
+    KV_EACH(W, q[h] = v_dd_mul(ph[h], mr[h]););
+    KV_EACH(W, {
+        v4 pos = v_round(v_dd_mul_d(v_dd_add_d((vdd){-q[h].hi, -q[h].lo}, v_set(1)), x[h]));
+        v4 neg = v_round(v_dd_mul_d(q[h], x[h]));
+        r[h] = _mm256_blendv_pd(neg, pos, _mm256_cmp_pd(x[h], v_set(0), _CMP_GE_OQ));
+    });
 }
 
 /* its derivative, |x| <= 30 away from the root: 1 - phi*(R - a) or phi*(R - a). */
-KV v4 vd_gelu_exact(v4 x, v4 *redo)
+KV void gw_gelu_exact_d(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    v4 a = v_abs(x), ac = v_clamp(a, 0, 30);
-    *redo = _mm256_or_pd(v_outside(a, 0, 30), v_near(x, &k_root_gelu));
-    vdd g = v_dd_mul(v_phi(ac), v_dd_add_d(v_mills(ac), -ac));
-    v4 pos = v_round(v_dd_add_d((vdd){-g.hi, -g.lo}, v_set(1)));
-    return _mm256_blendv_pd(v_round(g), pos, _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
+    v4 a[2], ac[2];
+    vdd ph[2], mr[2], g[2];
+    KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
+            redo[h] = _mm256_or_pd(v_outside(a[h], 0, 30), v_near(x[h], &k_root_gelu)););
+    KV_EACH(W, ph[h] = v_phi(ac[h]););
+    KV_EACH(W, mr[h] = v_mills(ac[h]););
+    KV_EACH(W, g[h] = v_dd_mul(ph[h], v_dd_add_d(mr[h], -ac[h])););
+    KV_EACH(W, {
+        v4 pos = v_round(v_dd_add_d((vdd){-g[h].hi, -g[h].lo}, v_set(1)));
+        r[h] = _mm256_blendv_pd(v_round(g[h]), pos, _mm256_cmp_pd(x[h], v_set(0), _CMP_GE_OQ));
+    });
 }
 
-/* gelu, tanh form, x in [-30, 10] with |w| <= 700: x*sigmoid(w). */
-KV v4 vk_gelu_tanh(v4 x, v4 *redo)
+/* The tanh form's common steps: w and sigmoid(w) for x in [-30, 10] with
+ * |w| <= 700 (both halves), the lanes past 10 and the redo lanes. */
+KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, v4 *neg, v4 *big10, v4 *bad, vdd *big,
+                            vdd *small)
 {
-    v4 xc = v_clamp(x, -30, 10);
-    vdd w = v_gelu_w(xc);
-    v4 a = v_abs(w.hi), neg = _mm256_cmp_pd(w.hi, v_set(0), _CMP_LT_OQ);
-    v4 al = _mm256_blendv_pd(w.lo, -w.lo, neg);
-    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(x, -30, 10), v_outside(v_abs(x), 0x1p-900, 30)),
-                         _mm256_cmp_pd(a, v_set(700), _CMP_GT_OQ));
-    vdd big, small;
-    v_sig_both2(v_clamp(a, 0, 700), _mm256_and_pd(al, _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ)),
-                &big, &small);
-    return v_round(v_dd_mul_d(v_select(neg, small, big), x));
+    v4 xc[2], a[2], al[2];
+    KV_EACH(W, xc[h] = v_clamp(x[h], -30, 10);
+            big10[h] = _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ););
+    KV_EACH(W, w[h] = v_gelu_w(xc[h]););
+    KV_EACH(W, a[h] = v_abs(w[h].hi); neg[h] = _mm256_cmp_pd(w[h].hi, v_set(0), _CMP_LT_OQ);
+            al[h] = _mm256_blendv_pd(w[h].lo, -w[h].lo, neg[h]);
+            bad[h] = _mm256_or_pd(_mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
+                                  _mm256_andnot_pd(big10[h], _mm256_cmp_pd(a[h], v_set(700),
+                                                                           _CMP_GT_OQ)));
+            al[h] = _mm256_and_pd(al[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ));
+            a[h] = v_clamp(a[h], 0, 700););
+    KV_EACH(W, v_sig_both2(a[h], al[h], &big[h], &small[h]););
 }
 
-/* its derivative: s(w)*(1 + x*s(-w)*w'), away from the root. */
-KV v4 vd_gelu_tanh(v4 x, v4 *redo)
+/* gelu, tanh form: x*sigmoid(w) for x in [-30, 10] with |w| <= 700, x past
+ * 10 (as the scalar kernel: no trip through it for a quarter of typical
+ * inputs); x < -30, tiny |x| and NaN go to the scalar kernel. */
+KV void gw_gelu_tanh(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    v4 xc = v_clamp(x, -30, 10);
-    vdd w = v_gelu_w(xc), wp = v_gelu_wp(xc);
-    v4 a = v_abs(w.hi), neg = _mm256_cmp_pd(w.hi, v_set(0), _CMP_LT_OQ);
-    v4 al = _mm256_blendv_pd(w.lo, -w.lo, neg);
-    *redo = _mm256_or_pd(_mm256_or_pd(v_outside(x, -30, 10), v_near(x, &k_root_gelu_tanh)),
-                         _mm256_cmp_pd(a, v_set(700), _CMP_GT_OQ));
-    vdd big, small;
-    v_sig_both2(v_clamp(a, 0, 700), _mm256_and_pd(al, _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ)),
-                &big, &small);
-    vdd sp = v_select(neg, small, big), sm = v_select(neg, big, small);
-    return v_round(v_dd_mul(sp, v_dd_add_d(v_dd_mul_d(v_dd_mul(sm, wp), x), v_set(1))));
+    vdd w[2], big[2], small[2];
+    v4 neg[2], big10[2];
+    gw_gelu_tanh_common(W, x, w, neg, big10, redo, big, small);
+    KV_EACH(W, redo[h] = _mm256_or_pd(redo[h], _mm256_cmp_pd(v_abs(x[h]), v_set(0x1p-900),
+                                                             _CMP_LT_OQ));
+            r[h] = v_round(v_dd_mul_d(v_select(neg[h], small[h], big[h]), x[h]));
+            r[h] = _mm256_blendv_pd(r[h], x[h], big10[h]););
+}
+
+/* its derivative: s(w)*(1 + x*s(-w)*w'), away from the root; 1 past 10. */
+KV void gw_gelu_tanh_d(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    vdd w[2], wp[2], big[2], small[2];
+    v4 neg[2], big10[2];
+    gw_gelu_tanh_common(W, x, w, neg, big10, redo, big, small);
+    KV_EACH(W, wp[h] = v_gelu_wp(v_clamp(x[h], -30, 10)););
+    KV_EACH(W, {
+        redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu_tanh));
+        vdd sp = v_select(neg[h], small[h], big[h]), sm = v_select(neg[h], big[h], small[h]);
+        r[h] = v_round(v_dd_mul(sp, v_dd_add_d(v_dd_mul_d(v_dd_mul(sm, wp[h]), x[h]), v_set(1))));
+        r[h] = _mm256_blendv_pd(r[h], v_set(1), big10[h]);
+    });
 }
 
 #define vok_gelu vok_any
 
 KV v4 vk_gelu(v4 x, const double *p, v4 *redo)
 {
-    return p[0] != 0 ? vk_gelu_tanh(x, redo) : vk_gelu_exact(x, redo);
+    v4 r;
+    if (p[0] != 0)
+        gw_gelu_tanh(1, &x, &r, redo);
+    else
+        gw_gelu_exact(1, &x, &r, redo);
+    return r;
 }
 
 KV v4 vd_gelu(v4 x, const double *p, v4 *redo)
 {
-    return p[0] != 0 ? vd_gelu_tanh(x, redo) : vd_gelu_exact(x, redo);
+    v4 r;
+    if (p[0] != 0)
+        gw_gelu_tanh_d(1, &x, &r, redo);
+    else
+        gw_gelu_exact_d(1, &x, &r, redo);
+    return r;
+}
+
+KV void vk2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    if (p[0] != 0)
+        gw_gelu_tanh(2, x, r, redo);
+    else
+        gw_gelu_exact(2, x, r, redo);
+}
+
+KV void vd2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    if (p[0] != 0)
+        gw_gelu_tanh_d(2, x, r, redo);
+    else
+        gw_gelu_exact_d(2, x, r, redo);
 }
 
 /* ---- celu ---- */
@@ -656,6 +794,17 @@ KV v4 vd_celu(v4 x, const double *p, v4 *redo)
     vdd e = v_exp(v_clamp(q.hi, -660, 660), _mm256_and_pd(q.lo, ok));
     return _mm256_blendv_pd(v_set(1), v_round(e), neg);
 }
+
+/* Kernels without a two-group form of their own. */
+KV_PAIR(sigmoid)
+KV_PAIR(tanh)
+KV_PAIR(silu)
+KV_PAIR(tanhshrink)
+KV_PAIR(logsigmoid)
+KV_PAIR(elu)
+KV_PAIR(selu)
+KV_PAIR(softplus)
+KV_PAIR(celu)
 
 #endif
 #endif

@@ -122,32 +122,51 @@ static int activ_has_avx2(void)
         return bad < n ? bad : (b_ < n - i ? i + b_ : n);                                          \
     } while (0)
 
+/* Loads and stores of four elements, float32 through double. */
+#define VLD_double(p) _mm256_loadu_pd(p)
+#define VLD_float(p)  _mm256_cvtps_pd(_mm_loadu_ps(p))
+#define VST_double(p, r, ovf) (_mm256_storeu_pd(p, r), ovf = r)
+#define VST_float(p, r, ovf)                                                                       \
+    do {                                                                                           \
+        __m128 rf_ = _mm256_cvtpd_ps(r); /* overflow may happen here, in float */                  \
+        ovf = _mm256_cvtps_pd(rf_);                                                                \
+        _mm_storeu_ps(p, rf_);                                                                     \
+    } while (0)
+
+/* One group of four: the scalar kernel SK for the lanes handed back, the
+ * overflow check, the store. */
+#define VEC_FINISH(T, out, i, r, redo, xv, gv, SK)                                                 \
+    do {                                                                                           \
+        int m_ = _mm256_movemask_pd(redo);                                                         \
+        v4 ov_;                                                                                    \
+        if (m_) VEC_REDO(r, m_, xv, gv, SK);                                                       \
+        VST_##T(out + (i), r, ov_);                                                                \
+        VEC_OVF(bad, (i), ov_, xv, gv);                                                            \
+    } while (0)
+
+/* The loops take eight elements (two groups of four) at a time: the kernels'
+ * dependency chains are long, and vk2_/vd2_ (k_vec.h) interleave the two
+ * groups' steps so the CPU overlaps them. */
+#define ACTIV_EW_VEC_VALUE_T(k, T, SUF)                                                            \
+    KV_FN static size_t k##_##SUF##_v(const T *x, T *y, size_t n, const double *p)                 \
+    {                                                                                              \
+        size_t i = 0, bad = n;                                                                     \
+        for (; i + 8 <= n; i += 8) {                                                               \
+            v4 xv[2] = {VLD_##T(x + i), VLD_##T(x + i + 4)}, redo[2], r[2];                        \
+            vk2_##k(xv, p, r, redo);                                                               \
+            VEC_FINISH(T, y, i, r[0], redo[0], xv[0], v_set(1), k_##k);                            \
+            VEC_FINISH(T, y, i + 4, r[1], redo[1], xv[1], v_set(1), k_##k);                        \
+        }                                                                                          \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = VLD_##T(x + i), redo, r = vk_##k(xv, p, &redo);                                \
+            VEC_FINISH(T, y, i, r, redo, xv, v_set(1), k_##k);                                     \
+        }                                                                                          \
+        VEC_TAIL(bad, i, n, k##_##SUF##_s(x + i, y + i, n - i, p));                                \
+    }
+
 #define ACTIV_EW_VEC_VALUE(k)                                                                      \
-    KV_FN static size_t k##_f64_v(const double *x, double *y, size_t n, const double *p)           \
-    {                                                                                              \
-        size_t i = 0, bad = n;                                                                     \
-        for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_loadu_pd(x + i), redo, r = vk_##k(xv, p, &redo);                        \
-            int m = _mm256_movemask_pd(redo);                                                      \
-            if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
-            VEC_OVF(bad, i, r, xv, v_set(1));                                                      \
-            _mm256_storeu_pd(y + i, r);                                                            \
-        }                                                                                          \
-        VEC_TAIL(bad, i, n, k##_f64_s(x + i, y + i, n - i, p));                                    \
-    }                                                                                              \
-    KV_FN static size_t k##_f32_v(const float *x, float *y, size_t n, const double *p)             \
-    {                                                                                              \
-        size_t i = 0, bad = n;                                                                     \
-        for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i)), redo, r = vk_##k(xv, p, &redo);          \
-            int m = _mm256_movemask_pd(redo);                                                      \
-            if (m) VEC_REDO(r, m, xv, v_set(1), k_##k);                                            \
-            __m128 rf = _mm256_cvtpd_ps(r); /* overflow may happen here, in float */               \
-            VEC_OVF(bad, i, _mm256_cvtps_pd(rf), xv, v_set(1));                                    \
-            _mm_storeu_ps(y + i, rf);                                                              \
-        }                                                                                          \
-        VEC_TAIL(bad, i, n, k##_f32_s(x + i, y + i, n - i, p));                                    \
-    }                                                                                              \
+    ACTIV_EW_VEC_VALUE_T(k, double, f64)                                                           \
+    ACTIV_EW_VEC_VALUE_T(k, float, f32)                                                            \
     static size_t k##_f64(const double *x, double *y, size_t n, const double *p)                   \
     {                                                                                              \
         return activ_has_avx2() && vok_##k(p) ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);     \
@@ -157,37 +176,29 @@ static int activ_has_avx2(void)
         return activ_has_avx2() && vok_##k(p) ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);     \
     }
 
+#define ACTIV_EW_VEC_DERIV_T(k, T, SUF)                                                            \
+    KV_FN static size_t k##_##SUF##_v(const T *x, const T *go, T *g, size_t n, const double *p)    \
+    {                                                                                              \
+        size_t i = 0, bad = n;                                                                     \
+        for (; i + 8 <= n; i += 8) {                                                               \
+            v4 xv[2] = {VLD_##T(x + i), VLD_##T(x + i + 4)}, redo[2], r[2];                        \
+            v4 gv0 = go ? VLD_##T(go + i) : v_set(1), gv1 = go ? VLD_##T(go + i + 4) : v_set(1);   \
+            vd2_##k(xv, p, r, redo);                                                               \
+            r[0] = gv0 * r[0], r[1] = gv1 * r[1];                                                  \
+            VEC_FINISH(T, g, i, r[0], redo[0], xv[0], gv0, d_##k);                                 \
+            VEC_FINISH(T, g, i + 4, r[1], redo[1], xv[1], gv1, d_##k);                             \
+        }                                                                                          \
+        for (; i + 4 <= n; i += 4) {                                                               \
+            v4 xv = VLD_##T(x + i), gv = go ? VLD_##T(go + i) : v_set(1), redo;                    \
+            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
+            VEC_FINISH(T, g, i, r, redo, xv, gv, d_##k);                                           \
+        }                                                                                          \
+        VEC_TAIL(bad, i, n, k##_##SUF##_s(x + i, go ? go + i : NULL, g + i, n - i, p));            \
+    }
+
 #define ACTIV_EW_VEC_DERIV(k)                                                                      \
-    KV_FN static size_t k##_d64_v(const double *x, const double *go, double *g, size_t n,          \
-                                  const double *p)                                                 \
-    {                                                                                              \
-        size_t i = 0, bad = n;                                                                     \
-        for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_loadu_pd(x + i), gv = go ? _mm256_loadu_pd(go + i) : v_set(1), redo;    \
-            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
-            int m = _mm256_movemask_pd(redo);                                                      \
-            if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
-            VEC_OVF(bad, i, r, xv, gv);                                                            \
-            _mm256_storeu_pd(g + i, r);                                                            \
-        }                                                                                          \
-        VEC_TAIL(bad, i, n, k##_d64_s(x + i, go ? go + i : NULL, g + i, n - i, p));                \
-    }                                                                                              \
-    KV_FN static size_t k##_d32_v(const float *x, const float *go, float *g, size_t n,             \
-                                  const double *p)                                                 \
-    {                                                                                              \
-        size_t i = 0, bad = n;                                                                     \
-        for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = _mm256_cvtps_pd(_mm_loadu_ps(x + i));                                          \
-            v4 gv = go ? _mm256_cvtps_pd(_mm_loadu_ps(go + i)) : v_set(1), redo;                   \
-            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
-            int m = _mm256_movemask_pd(redo);                                                      \
-            if (m) VEC_REDO(r, m, xv, gv, d_##k);                                                  \
-            __m128 rf = _mm256_cvtpd_ps(r);                                                        \
-            VEC_OVF(bad, i, _mm256_cvtps_pd(rf), xv, gv);                                          \
-            _mm_storeu_ps(g + i, rf);                                                              \
-        }                                                                                          \
-        VEC_TAIL(bad, i, n, k##_d32_s(x + i, go ? go + i : NULL, g + i, n - i, p));                \
-    }                                                                                              \
+    ACTIV_EW_VEC_DERIV_T(k, double, d64)                                                           \
+    ACTIV_EW_VEC_DERIV_T(k, float, d32)                                                            \
     static size_t k##_d64(const double *x, const double *go, double *g, size_t n, const double *p) \
     {                                                                                              \
         return activ_has_avx2() && vok_##k(p) ? k##_d64_v(x, go, g, n, p)                          \
