@@ -35,6 +35,9 @@ static const struct option_spec options[] = {
     {"threads", OPT_UINT, F(threads), 1, 1024, NULL, "worker threads (default: CPUs)"},
     {"max-body", OPT_SIZE, F(max_body), 64, 1ull << 32, "64Mi",
      "largest request body in bytes (k/M/G or Ki/Mi/Gi suffixes)"},
+    {"max-buffer", OPT_SIZE, F(max_buffer), 64, 1ull << 40, "1Gi",
+     "request bodies held in memory at once, all connections together; beyond it new "
+     "requests get 503"},
     {"max-elements", OPT_SIZE, F(max_elements), 1, 1ull << 30, "16Mi",
      "most numbers in one request (x, range and grad_output each)"},
     {"timeout", OPT_UINT, F(timeout), 1, 86400, "10", "idle seconds before a connection closes"},

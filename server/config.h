@@ -17,6 +17,7 @@ typedef struct config {
     unsigned port;
     unsigned threads;
     size_t max_body;
+    size_t max_buffer; /* all request bodies held at once */
     size_t max_elements;
     unsigned timeout;         /* idle seconds before a connection is closed */
     unsigned request_timeout; /* whole-request deadline, seconds */

@@ -131,6 +131,7 @@ static enum MHD_Result queue(req *r, unsigned status, const char *content_type,
     add_cors(r, resp);
     if (atomic_load(&r->srv->state) == STATE_DRAINING)
         MHD_add_response_header(resp, "Connection", "close");
+    if (status == 503) MHD_add_response_header(resp, "Retry-After", "1");
     r->status = status;
     r->bytes_out = len;
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
@@ -241,6 +242,21 @@ static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/* Reserve bytes of the --max-buffer budget for r: with 1000 connections
+ * each allowed a 64 MiB body, the limits per request alone would let
+ * clients make the daemon hold 64 GiB. 0, or -1 when the budget is spent. */
+static int reserve(req *r, size_t bytes)
+{
+    server *s = r->srv;
+    size_t before = atomic_fetch_add(&s->buffered, bytes);
+    if (before + bytes > s->cfg.max_buffer) {
+        atomic_fetch_sub(&s->buffered, bytes);
+        return -1;
+    }
+    r->reserved += bytes;
+    return 0;
+}
+
 /* First call: headers only. Returning without queueing keeps keep-alive
  * (queueing here makes MHD close the connection), except for answers that
  * must not read the body: 413 from Content-Length and 503 while draining. */
@@ -284,6 +300,11 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
             return problem_reply(r, P_TOO_LARGE,
                                  "Content-Length %llu exceeds the limit of %zu bytes", n,
                                  s->cfg.max_body);
+        if (n > 0 && reserve(r, (size_t)n + 1) != 0)
+            return problem_reply(r, P_UNAVAILABLE,
+                                 "too much request data in flight (--max-buffer %zu bytes); "
+                                 "retry shortly",
+                                 s->cfg.max_buffer);
         if (n > 0) {
             r->body = malloc((size_t)n + 1);
             if (!r->body) return MHD_NO;
@@ -303,6 +324,7 @@ static int append_body(req *r, const char *data, size_t n)
     if (r->len + n + 1 > r->cap) {
         size_t cap = r->cap ? r->cap : 4096;
         while (cap < r->len + n + 1) cap *= 2;
+        if (reserve(r, cap - r->cap) != 0) return -1; /* chunked: close, as over --max-body */
         char *p = realloc(r->body, cap);
         if (!p) return -1;
         r->body = p;
@@ -346,6 +368,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     deadline_done(c);
     if (!r) return;
     observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    atomic_fetch_sub(&s->buffered, r->reserved);
     free(r->body);
     free(r);
     *con_cls = NULL;

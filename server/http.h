@@ -33,8 +33,9 @@ typedef struct server {
     struct MHD_Daemon *mhd;
     unsigned port; /* actual port (cfg.port may be 0) */
     _Atomic int state;
-    atomic_long inflight; /* requests whose headers arrived and that are not complete */
-    double started;       /* monotonic seconds at start */
+    atomic_long inflight;   /* requests whose headers arrived and that are not complete */
+    atomic_size_t buffered; /* bytes of request bodies held now (--max-buffer) */
+    double started;         /* monotonic seconds at start */
 } server;
 
 struct route;
@@ -48,8 +49,9 @@ typedef struct req {
     const struct route *route;
     char *body; /* request body, NUL-terminated; owned by the req */
     size_t len, cap;
-    int too_large; /* body crossed --max-body */
-    double t0;     /* monotonic seconds when the headers arrived */
+    size_t reserved; /* counted in server.buffered for this request */
+    int too_large;   /* body crossed --max-body */
+    double t0;       /* monotonic seconds when the headers arrived */
     unsigned status;
     size_t bytes_out;
     size_t elements;   /* numbers computed, for metrics */

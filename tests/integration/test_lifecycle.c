@@ -241,6 +241,52 @@ START_TEST(slow_client_cut_off)
 }
 END_TEST
 
+/* --max-buffer: while one upload holds most of the budget, another request
+ * whose Content-Length does not fit gets 503 + Retry-After at once; when the
+ * first completes, the budget is free again. */
+START_TEST(buffer_budget)
+{
+    testd d;
+    static const char *const args[] = {"--log", "off", "--max-buffer", "1Mi", NULL};
+    enum { LEN = 700000 };
+    char *body = malloc(LEN), head[256], buf[4096];
+    static const char req[] = "{\"activation\":\"relu\",\"x\":[-1,2]}";
+    memset(body, ' ', LEN);
+    memcpy(body, req, strlen(req));
+    snprintf(head, sizeof head,
+             "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: %d\r\n\r\n",
+             LEN);
+    ck_assert_int_eq(testd_start(&d, args), 0);
+    int a = connect_to(d.port), b = connect_to(d.port);
+    ck_assert(a >= 0 && b >= 0);
+    ck_assert(write(a, head, strlen(head)) > 0 && write(a, body, 1000) == 1000);
+    usleep(200 * 1000);
+    ck_assert(write(b, head, strlen(head)) > 0);
+    read_all(b, buf, sizeof buf);
+    ck_assert_msg(strncmp(buf, "HTTP/1.1 503", 12) == 0, "over budget: %s", buf);
+    ck_assert_ptr_nonnull(strstr(buf, "Retry-After: 1"));
+    ck_assert_ptr_nonnull(strstr(buf, "max-buffer"));
+    close(b);
+    size_t sent = 1000;
+    while (sent < LEN) {
+        ssize_t k = write(a, body + sent, LEN - sent);
+        ck_assert(k > 0);
+        sent += (size_t)k;
+    }
+    shutdown(a, SHUT_WR);
+    read_all(a, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"y\":[0,2]") != NULL, "first upload: %s", buf);
+    close(a);
+    http_resp r;
+    ck_assert_int_eq(http_do(&d, "POST", "/eval", "application/json", body, LEN, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    http_resp_free(&r);
+    free(body);
+    ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lifecycle");
@@ -253,6 +299,7 @@ int main(void)
     tcase_add_test(t, sigterm_idle);
     tcase_add_test(t, sigterm_drains_inflight);
     tcase_add_test(t, slow_client_cut_off);
+    tcase_add_test(t, buffer_budget);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
