@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "rawhttp.h"
 #include "testd.h"
 
@@ -196,9 +197,5 @@ int main(void)
     tcase_add_test(t, drain_timeout_bounds_the_wait);
     tcase_add_test(t, idle_keepalive_does_not_hold_drain);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "rawhttp.h"
 #include "testd.h"
 
@@ -971,9 +972,5 @@ int main(void)
     tcase_add_test(t, empty_tensors);
     tcase_add_test(t, still_serving_and_no_growth);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

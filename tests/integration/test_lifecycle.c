@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "testd.h"
 
 static const char *bin(void)
@@ -301,9 +302,5 @@ int main(void)
     tcase_add_test(t, slow_client_cut_off);
     tcase_add_test(t, buffer_budget);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "activ.h"
 #include "testd.h"
 
@@ -973,10 +974,7 @@ static Suite *service_suite(void)
 int main(void)
 {
     xmlInitParser();
-    SRunner *sr = srunner_create(service_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int status = check_run(service_suite());
     xmlCleanupParser();
-    return failed ? 1 : 0;
+    return status;
 }

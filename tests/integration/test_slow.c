@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checkrun.h"
 #include "rawhttp.h"
 #include "testd.h"
 
@@ -307,9 +308,5 @@ int main(void)
     tcase_add_test(t, max_connections);
     tcase_add_test(t, stalled_500_do_not_delay);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

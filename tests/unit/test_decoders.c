@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "../fuzz/query_oracle.h"
 #include "../fuzz/request_oracle.h"
 
@@ -234,9 +235,5 @@ int main(void)
     tcase_add_test(t, repeated_key_after_many_params);
     tcase_add_test(t, query_f32_overflow_names_the_key);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }
