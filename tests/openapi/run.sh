@@ -11,28 +11,11 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin=${ACTIVD_BIN:-build/activd}
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-command -v npm >/dev/null || { echo "openapi test: npm not found" >&2; exit 1; }
+. "$root/tests/common/script-daemon.sh"
 
 cd "$here"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error --prefer-offline
-fi
-
-tmp=$(mktemp -d)
-: >"$tmp/log" # exists before the daemon writes it: sed below must not race the redirection
-"$bin" --bind 127.0.0.1 --port 0 --log off 2>"$tmp/log" &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$tmp/log")
-    [ -n "$port" ] && break
-    kill -0 $pid 2>/dev/null || { cat "$tmp/log" >&2; exit 1; }
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "openapi test: activd did not start" >&2; exit 1; }
+npm_ci_once "openapi test"
+start_activd "openapi test"
 curl -sf "http://127.0.0.1:$port/openapi.json" -o "$tmp/openapi.json"
 
 # no telemetry or update check: the machine is offline, and a test must not phone home
