@@ -211,6 +211,60 @@ KV v4 v_near(v4 x, const struct k_root *R)
         r[1] = vd_##k(x[1], p, &redo[1]);                                                          \
     }
 
+/* v_exp on W groups. */
+KV void vw_exp(int W, const v4 *xh, const v4 *xl, vdd *out)
+{
+    v4 kd[2], r1[2], r2[2], p[2], T0[2], T1[2], scale[2];
+    __m128i j[2];
+    KV_EACH(W, {
+        v4 z = xh[h] * v_set(0x1.71547652b82fep7);
+        kd[h] = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    });
+    KV_EACH(W, {
+        __m128i n = _mm256_cvtpd_epi32(kd[h]);
+        j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
+        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j[h]), 7);
+        __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
+        scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+    });
+    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, j[h], 0, &T0[h], &T1[h]););
+    KV_EACH(W, {
+        v4 r = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_HI), xh[h]);
+        v4 t = kd[h] * v_set(K_LN2N_LO);
+        vdd rr = v_two_sum(r, -t);
+        r1[h] = rr.hi, r2[h] = rr.lo + (xl[h] - _mm256_fmsub_pd(kd[h], v_set(K_LN2N_LO), t));
+    });
+    KV_EACH(W, {
+        v4 r1s = r1[h] * r1[h];
+        v4 pa = v_set(0.5) + r1[h] * v_set(0x1.5555555555555p-3);
+        v4 pb = v_set(0x1.5555555555555p-5) + r1[h] * v_set(0x1.1111111111111p-7);
+        p[h] = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
+    });
+    KV_EACH(W, {
+        vdd s = v_two_prod(T0[h], r1[h]);
+        v4 lo = s.lo + T0[h] * (r2[h] + r1[h] * r2[h] + p[h]) + T1[h] * (v_set(1) + r1[h] + p[h]);
+        vdd u = v_fast_two_sum(T0[h], s.hi);
+        u = v_fast_two_sum(u.hi, u.lo + lo);
+        out[h] = (vdd){u.hi * scale[h], u.lo * scale[h]};
+    });
+}
+
+/* v_sig_both2 on W groups. */
+KV void vw_sig_both2(int W, const v4 *a, const v4 *al, vdd *big, vdd *small)
+{
+    v4 na[2], nal[2], r[2];
+    vdd e[2], q[2];
+    KV_EACH(W, na[h] = -a[h]; nal[h] = -al[h];);
+    vw_exp(W, na, nal, e);
+    KV_EACH(W, q[h] = v_fast_two_sum(v_set(1), e[h].hi); q[h].lo = q[h].lo + e[h].lo;);
+    KV_EACH(W, r[h] = v_set(1) / q[h].hi;);
+    KV_EACH(W, {
+        v4 c = _mm256_fnmadd_pd(r[h], q[h].hi, v_set(1)) - r[h] * q[h].lo;
+        big[h] = v_fast_two_sum(r[h], r[h] * c);
+    });
+    KV_EACH(W, small[h] = v_dd_mul(e[h], big[h]););
+}
+
 /* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
 
 /* vok_NAME(p): 1 when the vector kernel gives the scalar kernel's bits for
@@ -419,7 +473,9 @@ KV void gw_mish(int W, const v4 *x, v4 *r, v4 *redo)
     KV_EACH(W, a[h] = v_abs(x[h]);
             redo[h] = _mm256_andnot_pd(_mm256_cmp_pd(x[h], v_set(20), _CMP_GT_OQ),
                                        v_outside(a[h], 0x1p-900, 700)););
-    KV_EACH(W, E[h] = v_exp_neg(v_clamp(a[h], 0, 700)););
+    v4 na[2], zero[2] = {v_set(0), v_set(0)};
+    KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
+    vw_exp(W, na, zero, E);
     KV_EACH(W, n[h] = v_dd_mul(E[h], v_dd_add_d(E[h], v_set(2)));
             pnum[h] = v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1));
             pden[h] = v_dd_add(pnum[h], v_dd_mul_d(v_dd_mul(E[h], E[h]), v_set(2))););
@@ -440,7 +496,9 @@ KV void gw_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
     KV_EACH(W, a[h] = v_abs(x[h]);
             redo[h] = _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
                                    _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
-    KV_EACH(W, E[h] = v_exp_neg(v_clamp(a[h], 0, 700)););
+    v4 na[2], zero[2] = {v_set(0), v_set(0)};
+    KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
+    vw_exp(W, na, zero, E);
     KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]); Ep1[h] = v_dd_add_d(E[h], v_set(1));
             Ep2[h] = v_dd_add_d(E[h], v_set(2)););
     KV_EACH(W, D[h] = v_dd_add(v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1)),
@@ -593,6 +651,10 @@ KV v4 vk_softplus(v4 x, const double *p, v4 *redo)
 #define KV_GELU_3C_LO     0x1.f30e7ff583a54p-57
 #define KV_INV_SQRT2PI_HI 0x1.9884533d43651p-2
 #define KV_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
+#define K_INV_SQRT2PI_HI_V KV_INV_SQRT2PI_HI
+#define GELU_2K_HI_V       KV_GELU_2K_HI
+#define GELU_C_HI_V        KV_GELU_C_HI
+#define GELU_3C_HI_V       KV_GELU_3C_HI
 
 KV vdd v_const(double hi, double lo)
 {
@@ -640,6 +702,57 @@ KV vdd v_gelu_wp(v4 x)
     return v_dd_mul(wp, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
 }
 
+/* ---- the same helpers on W groups, steps interleaved (see KV_EACH) ---- */
+
+/* v_phi on W groups. */
+KV void vw_phi(int W, const v4 *a, vdd *out)
+{
+    v4 eh[2], el[2];
+    vdd e[2];
+    KV_EACH(W, {
+        vdd a2 = v_two_prod(a[h], a[h]);
+        eh[h] = v_set(-0.5) * a2.hi, el[h] = v_set(-0.5) * a2.lo;
+    });
+    vw_exp(W, eh, el, e);
+    KV_EACH(W, out[h] = v_dd_mul(e[h], v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO)););
+}
+
+/* v_mills on W groups. */
+KV void vw_mills(int W, const v4 *a, vdd *out)
+{
+    __m128i i[2];
+    v4 t[2], q[2], c[2][MILLS_DEG + 4];
+    KV_EACH(W, {
+        i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
+        t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
+    });
+    for (int k = 0; k < MILLS_DEG + 4; k += 2)
+        KV_EACH(W, v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], k, &c[h][k], &c[h][k + 1]););
+    KV_EACH(W, {
+        v4 tt = t[h], *cc = c[h];
+        v4 t2 = tt * tt, t4 = t2 * t2, t8 = t4 * t4;
+        v4 p0 = cc[6] + cc[7] * tt, p1 = cc[8] + cc[9] * tt, p2 = cc[10] + cc[11] * tt;
+        v4 p3 = cc[12] + cc[13] * tt, p4 = cc[14] + cc[15] * tt, p5 = cc[16] + cc[17] * tt;
+        v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
+        q[h] = (q0 + q1 * t4) + q2 * t8;
+    });
+    KV_EACH(W, {
+        vdd u = v_two_sum(c[h][4], t[h] * q[h]);
+        u.lo = u.lo + c[h][5];
+        out[h] = v_dd_add((vdd){c[h][2], c[h][3]}, v_dd_mul_d(u, t[h]));
+    });
+    KV_EACH(W, out[h] = v_dd_add((vdd){c[h][0], c[h][1]}, v_dd_mul_d(out[h], t[h])););
+}
+
+/* v_gelu_w on W groups. */
+KV void vw_gelu_w(int W, const v4 *x, vdd *w)
+{
+    vdd t[2];
+    KV_EACH(W, t[h] = v_dd_mul_d(v_two_prod(x[h], x[h]), x[h]););
+    KV_EACH(W, t[h] = v_dd_add_d(v_dd_mul(t[h], v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x[h]););
+    KV_EACH(W, w[h] = v_dd_mul(t[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO)););
+}
+
 /* gelu, exact form, 2^-900 <= |x| <= 30: x*(1 - phi*R) or x*phi*R. */
 KV void gw_gelu_exact(int W, const v4 *x, v4 *r, v4 *redo)
 {
@@ -647,8 +760,8 @@ KV void gw_gelu_exact(int W, const v4 *x, v4 *r, v4 *redo)
     vdd ph[2], mr[2], q[2];
     KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
             redo[h] = v_outside(a[h], 0x1p-900, 30););
-    KV_EACH(W, ph[h] = v_phi(ac[h]););
-    KV_EACH(W, mr[h] = v_mills(ac[h]););
+    vw_phi(W, ac, ph);
+    vw_mills(W, ac, mr);
     KV_EACH(W, q[h] = v_dd_mul(ph[h], mr[h]););
     KV_EACH(W, {
         v4 pos = v_round(v_dd_mul_d(v_dd_add_d((vdd){-q[h].hi, -q[h].lo}, v_set(1)), x[h]));
@@ -664,8 +777,8 @@ KV void gw_gelu_exact_d(int W, const v4 *x, v4 *r, v4 *redo)
     vdd ph[2], mr[2], g[2];
     KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
             redo[h] = _mm256_or_pd(v_outside(a[h], 0, 30), v_near(x[h], &k_root_gelu)););
-    KV_EACH(W, ph[h] = v_phi(ac[h]););
-    KV_EACH(W, mr[h] = v_mills(ac[h]););
+    vw_phi(W, ac, ph);
+    vw_mills(W, ac, mr);
     KV_EACH(W, g[h] = v_dd_mul(ph[h], v_dd_add_d(mr[h], -ac[h])););
     KV_EACH(W, {
         v4 pos = v_round(v_dd_add_d((vdd){-g[h].hi, -g[h].lo}, v_set(1)));
@@ -681,7 +794,7 @@ KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, v4 *neg, v4 *big10, v4 *
     v4 xc[2], a[2], al[2];
     KV_EACH(W, xc[h] = v_clamp(x[h], -30, 10);
             big10[h] = _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ););
-    KV_EACH(W, w[h] = v_gelu_w(xc[h]););
+    vw_gelu_w(W, xc, w);
     KV_EACH(W, a[h] = v_abs(w[h].hi); neg[h] = _mm256_cmp_pd(w[h].hi, v_set(0), _CMP_LT_OQ);
             al[h] = _mm256_blendv_pd(w[h].lo, -w[h].lo, neg[h]);
             bad[h] = _mm256_or_pd(_mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
@@ -689,7 +802,7 @@ KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, v4 *neg, v4 *big10, v4 *
                                                                            _CMP_GT_OQ)));
             al[h] = _mm256_and_pd(al[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ));
             a[h] = v_clamp(a[h], 0, 700););
-    KV_EACH(W, v_sig_both2(a[h], al[h], &big[h], &small[h]););
+    vw_sig_both2(W, a, al, big, small);
 }
 
 /* gelu, tanh form: x*sigmoid(w) for x in [-30, 10] with |w| <= 700, x past
@@ -794,6 +907,206 @@ KV v4 vd_celu(v4 x, const double *p, v4 *redo)
     vdd e = v_exp(v_clamp(q.hi, -660, 660), _mm256_and_pd(q.lo, ok));
     return _mm256_blendv_pd(v_set(1), v_round(e), neg);
 }
+
+/* ---- float32 kernels (k_f32.h's plain-double steps) ---- */
+
+/* exp_p on W groups, |x| <= 700. */
+KV void vw_exp_p(int W, const v4 *x, v4 *out)
+{
+    v4 kd[2], r[2], T0[2], T1[2], scale[2];
+    __m128i j[2];
+    KV_EACH(W, {
+        kd[h] = _mm256_round_pd(x[h] * v_set(0x1.71547652b82fep7),
+                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m128i n = _mm256_cvtpd_epi32(kd[h]);
+        j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
+        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j[h]), 7);
+        __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
+        scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+    });
+    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, j[h], 0, &T0[h], &T1[h]););
+    KV_EACH(W, {
+        r[h] = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_HI), x[h]);
+        r[h] = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_LO), r[h]);
+    });
+    KV_EACH(W, {
+        v4 q = _mm256_fmadd_pd(r[h], v_set(0x1.1111111111111p-7), v_set(0x1.5555555555555p-5));
+        q = _mm256_fmadd_pd(r[h], q, v_set(0x1.5555555555555p-3));
+        q = _mm256_fmadd_pd(r[h], q, v_set(0.5));
+        v4 p = _mm256_fmadd_pd(r[h] * r[h], q, r[h]);
+        out[h] = _mm256_fmadd_pd(T0[h], p, T0[h]) * scale[h];
+    });
+}
+
+/* gf_q on W groups (a <= 30): Q and phi. */
+KV void vw_gf_q(int W, const v4 *a, v4 *q, v4 *ph)
+{
+    v4 a2[2], l[2], e[2], t[2], c[2][MILLS_DEG + 4];
+    __m128i i[2];
+    KV_EACH(W, a2[h] = a[h] * a[h]; l[h] = _mm256_fmsub_pd(a[h], a[h], a2[h]);
+            e[h] = v_set(-0.5) * a2[h];);
+    vw_exp_p(W, e, e);
+    KV_EACH(W, {
+        e[h] = _mm256_fmadd_pd(e[h], v_set(-0.5) * l[h], e[h]);
+        ph[h] = e[h] * v_set(K_INV_SQRT2PI_HI_V);
+        i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
+        t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
+    });
+    for (int k = 0; k < MILLS_DEG + 4; k += 2)
+        KV_EACH(W, v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], k, &c[h][k], &c[h][k + 1]););
+    KV_EACH(W, {
+        v4 tt = t[h], *cc = c[h];
+        v4 t2 = tt * tt, t4 = t2 * t2, t8 = t4 * t4;
+        v4 p0 = cc[6] + cc[7] * tt, p1 = cc[8] + cc[9] * tt, p2 = cc[10] + cc[11] * tt;
+        v4 p3 = cc[12] + cc[13] * tt, p4 = cc[14] + cc[15] * tt, p5 = cc[16] + cc[17] * tt;
+        v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
+        v4 tail = (q0 + q1 * t4) + q2 * t8;
+        v4 R = _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, tail, cc[4]), cc[2]),
+                               cc[0]);
+        q[h] = ph[h] * R;
+    });
+}
+
+/* Lanes where x is NaN. */
+KV v4 v_isnan(v4 x)
+{
+    return _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
+}
+
+/* kf_gelu_exact / df_gelu_exact: |x| <= 30 in the vector, x past 30 and
+ * -0 past -30 blended in, NaN (and the root patch) to the scalar kernel. */
+KV void gwf_gelu_exact(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 a[2], q[2], ph[2];
+    KV_EACH(W, a[h] = v_clamp(v_abs(x[h]), 0, 30);
+            redo[h] = v_isnan(x[h]);
+            if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu)););
+    vw_gf_q(W, a, q, ph);
+    KV_EACH(W, {
+        v4 pos = _mm256_cmp_pd(x[h], v_set(0), _CMP_GE_OQ), v;
+        if (deriv) {
+            v4 g = _mm256_fnmadd_pd(a[h], ph[h], q[h]);
+            v = _mm256_blendv_pd(g, v_set(1) - g, pos);
+        } else {
+            v = _mm256_blendv_pd(x[h] * q[h], _mm256_fnmadd_pd(x[h], q[h], x[h]), pos);
+        }
+        v = _mm256_blendv_pd(v, deriv ? v_set(1) : x[h],
+                             _mm256_cmp_pd(x[h], v_set(30), _CMP_GT_OQ));
+        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(x[h], v_set(-30), _CMP_LT_OQ));
+    });
+}
+
+/* kf_gelu_tanh / df_gelu_tanh: x in [-30, 10] in the vector, x (or 1) past
+ * 10 and -0 past -30 blended in, NaN (and the root patch) to the scalar kernel. */
+KV void gwf_gelu_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 xc[2], w[2], e[2], sp[2], sm[2];
+    KV_EACH(W, {
+        xc[h] = v_clamp(x[h], -30, 10);
+        redo[h] = v_isnan(x[h]);
+        if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu_tanh));
+        w[h] = (xc[h] * v_set(GELU_2K_HI_V)) *
+               _mm256_fmadd_pd(v_set(GELU_C_HI_V), xc[h] * xc[h], v_set(1));
+        e[h] = -_mm256_min_pd(v_abs(w[h]), v_set(700));
+    });
+    vw_exp_p(W, e, e);
+    KV_EACH(W, {
+        v4 big = v_set(1) / (v_set(1) + e[h]), small = e[h] * big;
+        v4 pos = _mm256_cmp_pd(w[h], v_set(0), _CMP_GE_OQ);
+        sp[h] = _mm256_blendv_pd(small, big, pos);
+        sm[h] = _mm256_blendv_pd(big, small, pos);
+    });
+    KV_EACH(W, {
+        v4 v;
+        if (deriv) {
+            v4 wp = v_set(GELU_2K_HI_V) *
+                    _mm256_fmadd_pd(v_set(GELU_3C_HI_V), xc[h] * xc[h], v_set(1));
+            v = sp[h] * _mm256_fmadd_pd(xc[h] * sm[h], wp, v_set(1));
+        } else {
+            v = x[h] * sp[h];
+        }
+        v = _mm256_blendv_pd(v, deriv ? v_set(1) : x[h],
+                             _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ));
+        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(x[h], v_set(-30), _CMP_LT_OQ));
+    });
+}
+
+#define vokf_gelu vok_any
+
+KV void vkf2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    if (p[0] != 0)
+        gwf_gelu_tanh(2, 0, x, r, redo);
+    else
+        gwf_gelu_exact(2, 0, x, r, redo);
+}
+
+KV void vdf2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    if (p[0] != 0)
+        gwf_gelu_tanh(2, 1, x, r, redo);
+    else
+        gwf_gelu_exact(2, 1, x, r, redo);
+}
+
+KV v4 vkf_gelu(v4 x, const double *p, v4 *redo)
+{
+    v4 r;
+    if (p[0] != 0)
+        gwf_gelu_tanh(1, 0, &x, &r, redo);
+    else
+        gwf_gelu_exact(1, 0, &x, &r, redo);
+    return r;
+}
+
+KV v4 vdf_gelu(v4 x, const double *p, v4 *redo)
+{
+    v4 r;
+    if (p[0] != 0)
+        gwf_gelu_tanh(1, 1, &x, &r, redo);
+    else
+        gwf_gelu_exact(1, 1, &x, &r, redo);
+    return r;
+}
+
+/* df_mish: |x| <= 700 clamped (the scalar kernel's), 1 past 40, -0 below
+ * -700, NaN and the root patch to the scalar kernel. */
+KV void gwf_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 E[2];
+    KV_EACH(W, redo[h] = _mm256_or_pd(v_isnan(x[h]), v_near(x[h], &k_root_mish));
+            E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
+    vw_exp_p(W, E, E);
+    KV_EACH(W, {
+        v4 e = E[h], xx = x[h];
+        v4 D = _mm256_fmadd_pd(v_set(2) * e, e, _mm256_fmadd_pd(v_set(2), e, v_set(1)));
+        v4 pv = _mm256_fmadd_pd(_mm256_fmadd_pd(v_set(2), e, v_set(1)), D,
+                                (v_set(4) * xx) * (e * e) * (v_set(1) + e)) /
+                (D * D);
+        v4 n2 = _mm256_fmadd_pd(e, e + v_set(2), v_set(2));
+        v4 nv = e * _mm256_fmadd_pd(e + v_set(2), n2, (v_set(4) * xx) * (v_set(1) + e)) / (n2 * n2);
+        v4 v = _mm256_blendv_pd(nv, pv, _mm256_cmp_pd(xx, v_set(0), _CMP_GT_OQ));
+        v = _mm256_blendv_pd(v, v_set(1), _mm256_cmp_pd(xx, v_set(40), _CMP_GT_OQ));
+        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(xx, v_set(-700), _CMP_LT_OQ));
+    });
+}
+
+#define vokf_mish vok_any
+
+KV void vdf2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gwf_mish_d(2, x, r, redo);
+}
+
+KV v4 vdf_mish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gwf_mish_d(1, &x, &r, redo);
+    return r;
+}
+
 
 /* Kernels without a two-group form of their own. */
 KV_PAIR(sigmoid)

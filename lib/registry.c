@@ -11,6 +11,7 @@
  */
 #include <math.h>
 
+#include "k_f32.h"
 #include "k_vec.h"
 #include "kernels.h"
 #include "registry.h"
@@ -30,7 +31,9 @@
  * alias (in place). OVF notes the first finite input that overflowed. */
 #define OVF(bad, i, r, finite_in)                                                                  \
     if (__builtin_expect(isinf(r), 0) && (finite_in) && bad == n) bad = i
-#define ACTIV_EW_SCALAR(k)                                                                         \
+#define ACTIV_EW_SCALAR(k) ACTIV_EW_SCALAR_F(k, k_##k, d_##k)
+/* KF, DF: the float32 rows' kernels (k_f32.h where a row has its own). */
+#define ACTIV_EW_SCALAR_F(k, KF, DF)                                                               \
     ACTIV_FMA_CLONES static size_t k##_f64_s(const double *x, double *y, size_t n,                 \
                                              const double *p)                                      \
     {                                                                                              \
@@ -46,7 +49,7 @@
     {                                                                                              \
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
-            float xi = x[i], r = (float)k_##k(xi, p);                                              \
+            float xi = x[i], r = (float)KF(xi, p);                                                 \
             OVF(bad, i, r, isfinite(xi));                                                          \
             y[i] = r;                                                                              \
         }                                                                                          \
@@ -69,7 +72,7 @@
         size_t bad = n;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
             float xi = x[i], gi = go ? go[i] : 1.0f;                                               \
-            float r = (float)((double)gi * d_##k(xi, p));                                          \
+            float r = (float)((double)gi * DF(xi, p));                                             \
             OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
             g[i] = r;                                                                              \
         }                                                                                          \
@@ -147,26 +150,27 @@ static int activ_has_avx2(void)
 /* The loops take eight elements (two groups of four) at a time: the kernels'
  * dependency chains are long, and vk2_/vd2_ (k_vec.h) interleave the two
  * groups' steps so the CPU overlaps them. */
-#define ACTIV_EW_VEC_VALUE_T(k, T, SUF)                                                            \
+#define ACTIV_EW_VEC_VALUE_T(k, T, SUF, VK2, VK, SK)                                               \
     KV_FN static size_t k##_##SUF##_v(const T *x, T *y, size_t n, const double *p)                 \
     {                                                                                              \
         size_t i = 0, bad = n;                                                                     \
         for (; i + 8 <= n; i += 8) {                                                               \
             v4 xv[2] = {VLD_##T(x + i), VLD_##T(x + i + 4)}, redo[2], r[2];                        \
-            vk2_##k(xv, p, r, redo);                                                               \
-            VEC_FINISH(T, y, i, r[0], redo[0], xv[0], v_set(1), k_##k);                            \
-            VEC_FINISH(T, y, i + 4, r[1], redo[1], xv[1], v_set(1), k_##k);                        \
+            VK2(xv, p, r, redo);                                                                   \
+            VEC_FINISH(T, y, i, r[0], redo[0], xv[0], v_set(1), SK);                               \
+            VEC_FINISH(T, y, i + 4, r[1], redo[1], xv[1], v_set(1), SK);                           \
         }                                                                                          \
         for (; i + 4 <= n; i += 4) {                                                               \
-            v4 xv = VLD_##T(x + i), redo, r = vk_##k(xv, p, &redo);                                \
-            VEC_FINISH(T, y, i, r, redo, xv, v_set(1), k_##k);                                     \
+            v4 xv = VLD_##T(x + i), redo, r = VK(xv, p, &redo);                                    \
+            VEC_FINISH(T, y, i, r, redo, xv, v_set(1), SK);                                        \
         }                                                                                          \
         VEC_TAIL(bad, i, n, k##_##SUF##_s(x + i, y + i, n - i, p));                                \
     }
 
-#define ACTIV_EW_VEC_VALUE(k)                                                                      \
-    ACTIV_EW_VEC_VALUE_T(k, double, f64)                                                           \
-    ACTIV_EW_VEC_VALUE_T(k, float, f32)                                                            \
+#define ACTIV_EW_VEC_VALUE(k) ACTIV_EW_VEC_VALUE_F(k, vk2_##k, vk_##k, k_##k)
+#define ACTIV_EW_VEC_VALUE_F(k, VKF2, VKF, KF)                                                     \
+    ACTIV_EW_VEC_VALUE_T(k, double, f64, vk2_##k, vk_##k, k_##k)                                   \
+    ACTIV_EW_VEC_VALUE_T(k, float, f32, VKF2, VKF, KF)                                             \
     static size_t k##_f64(const double *x, double *y, size_t n, const double *p)                   \
     {                                                                                              \
         return activ_has_avx2() && vok_##k(p) ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);     \
@@ -176,29 +180,30 @@ static int activ_has_avx2(void)
         return activ_has_avx2() && vok_##k(p) ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);     \
     }
 
-#define ACTIV_EW_VEC_DERIV_T(k, T, SUF)                                                            \
+#define ACTIV_EW_VEC_DERIV_T(k, T, SUF, VD2, VD, SD)                                               \
     KV_FN static size_t k##_##SUF##_v(const T *x, const T *go, T *g, size_t n, const double *p)    \
     {                                                                                              \
         size_t i = 0, bad = n;                                                                     \
         for (; i + 8 <= n; i += 8) {                                                               \
             v4 xv[2] = {VLD_##T(x + i), VLD_##T(x + i + 4)}, redo[2], r[2];                        \
             v4 gv0 = go ? VLD_##T(go + i) : v_set(1), gv1 = go ? VLD_##T(go + i + 4) : v_set(1);   \
-            vd2_##k(xv, p, r, redo);                                                               \
+            VD2(xv, p, r, redo);                                                                   \
             r[0] = gv0 * r[0], r[1] = gv1 * r[1];                                                  \
-            VEC_FINISH(T, g, i, r[0], redo[0], xv[0], gv0, d_##k);                                 \
-            VEC_FINISH(T, g, i + 4, r[1], redo[1], xv[1], gv1, d_##k);                             \
+            VEC_FINISH(T, g, i, r[0], redo[0], xv[0], gv0, SD);                                    \
+            VEC_FINISH(T, g, i + 4, r[1], redo[1], xv[1], gv1, SD);                                \
         }                                                                                          \
         for (; i + 4 <= n; i += 4) {                                                               \
             v4 xv = VLD_##T(x + i), gv = go ? VLD_##T(go + i) : v_set(1), redo;                    \
-            v4 r = gv * vd_##k(xv, p, &redo);                                                      \
-            VEC_FINISH(T, g, i, r, redo, xv, gv, d_##k);                                           \
+            v4 r = gv * VD(xv, p, &redo);                                                          \
+            VEC_FINISH(T, g, i, r, redo, xv, gv, SD);                                              \
         }                                                                                          \
         VEC_TAIL(bad, i, n, k##_##SUF##_s(x + i, go ? go + i : NULL, g + i, n - i, p));            \
     }
 
-#define ACTIV_EW_VEC_DERIV(k)                                                                      \
-    ACTIV_EW_VEC_DERIV_T(k, double, d64)                                                           \
-    ACTIV_EW_VEC_DERIV_T(k, float, d32)                                                            \
+#define ACTIV_EW_VEC_DERIV(k) ACTIV_EW_VEC_DERIV_F(k, vd2_##k, vd_##k, d_##k)
+#define ACTIV_EW_VEC_DERIV_F(k, VDF2, VDF, DF)                                                     \
+    ACTIV_EW_VEC_DERIV_T(k, double, d64, vd2_##k, vd_##k, d_##k)                                   \
+    ACTIV_EW_VEC_DERIV_T(k, float, d32, VDF2, VDF, DF)                                             \
     static size_t k##_d64(const double *x, const double *go, double *g, size_t n, const double *p) \
     {                                                                                              \
         return activ_has_avx2() && vok_##k(p) ? k##_d64_v(x, go, g, n, p)                          \
@@ -216,6 +221,18 @@ static int activ_has_avx2(void)
     ACTIV_EW_VEC_VALUE(k)                                                                          \
     ACTIV_EW_VEC_DERIV(k)                                                                          \
     static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
+/* ... with float32 kernels of their own (k_f32.h) for the value and the
+ * derivative (_VD), or the derivative only (_D) */
+#define ACTIV_EW_LOOPS_VEC_F32_VD(k)                                                               \
+    ACTIV_EW_SCALAR_F(k, kf_##k, df_##k)                                                           \
+    ACTIV_EW_VEC_VALUE_F(k, vkf2_##k, vkf_##k, kf_##k)                                             \
+    ACTIV_EW_VEC_DERIV_F(k, vdf2_##k, vdf_##k, df_##k)                                             \
+    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
+#define ACTIV_EW_LOOPS_VEC_F32_D(k)                                                                \
+    ACTIV_EW_SCALAR_F(k, k_##k, df_##k)                                                            \
+    ACTIV_EW_VEC_VALUE(k)                                                                          \
+    ACTIV_EW_VEC_DERIV_F(k, vdf2_##k, vdf_##k, df_##k)                                             \
+    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
 #define ACTIV_EW_LOOPS_VEC_VALUE(k)                                                                \
     ACTIV_EW_SCALAR(k)                                                                             \
     ACTIV_EW_VEC_VALUE(k)                                                                          \
@@ -225,6 +242,12 @@ static int activ_has_avx2(void)
     ACTIV_EW_VEC_DERIV(k)                                                                          \
     static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64, k##_d32};
 #else
+#define ACTIV_EW_LOOPS_VEC_F32_VD(k)                                                               \
+    ACTIV_EW_SCALAR_F(k, kf_##k, df_##k)                                                           \
+    static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64_s, k##_d32_s};
+#define ACTIV_EW_LOOPS_VEC_F32_D(k)                                                                \
+    ACTIV_EW_SCALAR_F(k, k_##k, df_##k)                                                            \
+    static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64_s, k##_d32_s};
 #define ACTIV_EW_LOOPS_VEC(k)       ACTIV_EW_LOOPS(k)
 #define ACTIV_EW_LOOPS_VEC_VALUE(k) ACTIV_EW_LOOPS(k)
 #define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
@@ -238,9 +261,9 @@ ACTIV_EW_LOOPS(relu6)
 ACTIV_EW_LOOPS_VEC(elu)
 ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS_VEC(celu)
-ACTIV_EW_LOOPS_VEC(gelu)
+ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
 ACTIV_EW_LOOPS_VEC(silu)
-ACTIV_EW_LOOPS_VEC(mish)
+ACTIV_EW_LOOPS_VEC_F32_D(mish)
 ACTIV_EW_LOOPS_VEC(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS(hardtanh)
@@ -448,7 +471,9 @@ const struct activ_fn activ_registry[] = {
         .accuracy = "x*phi(x)*R(x) with R the Mills ratio (piecewise polynomial, 2^-61): not "
                     "1 + erf, which cancels for x < 0, nor glibc's erfc (several ULP); x^2/2 "
                     "split exactly. tanh form as x*sigmoid(w), w in double-double. Both "
-                    "derivatives switch to a fitted t*P(t) at their root near -0.75.",
+                    "derivatives switch to a fitted t*P(t) at their root near -0.75. float32: "
+                    "the same forms in plain double (relative error below 2^-44), rounded "
+                    "once to float.",
         .ew = &gelu_ew,
     },
     {
@@ -481,7 +506,9 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
-                    "double; the derivative's root at -1.1924 by a fitted t*P(t).",
+                    "double; the derivative's root at -1.1924 by a fitted t*P(t). float32 "
+                    "derivative: the same fractions in plain double (below 2^-44), rounded "
+                    "once to float.",
         .ew = &mish_ew,
     },
     {

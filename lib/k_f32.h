@@ -1,0 +1,152 @@
+/*
+ * k_f32.h - float32 kernels of the costliest rows (internal).
+ *
+ * A float result needs far less than the float64 kernels' double-double:
+ * plain double arithmetic with a relative error below 2^-44 (a few double
+ * rounding steps, exp's argument kept to 2^-53 of its size) puts the exact
+ * value within 2^-20 float ULP of the computed double, so the one final
+ * rounding to float stays within 0.5 + 2^-20 ULP of the exact result, the
+ * subnormal floats included (their spacing 2^-149 is far above the double's
+ * error). Where a formula cancels (the roots of derivatives) the float64
+ * root patches are used, as in the float64 kernels. The four-lane versions
+ * (k_vec.h, vkf_/vdf_) make the same operations in the same order, so both
+ * paths give the same bits; registry.c uses these for the float32 rows of
+ * gelu and mish'.
+ */
+#ifndef ACTIV_K_F32_H
+#define ACTIV_K_F32_H
+
+#include "kernels.h"
+
+/*
+ * e^x in plain double for |x| <= 700: x = n*ln2/128 + r, |r| <= ln2/256 (the
+ * reduction in two fma steps, error 2^-53 of r), e^r - 1 = r + r^2/2 + ...
+ * + r^5/120 (truncation 2^-60), e^x = 2^(n/128)*(1 + p), the table's high
+ * part only (its low part is 2^-53): relative error below 2^-51.
+ */
+K_INLINE double exp_p(double x)
+{
+    double z = x * 0x1.71547652b82fep7;
+    double kd = (z + K_EXP_SHIFT) - K_EXP_SHIFT; /* round to nearest, as vroundpd */
+    int n = (int)kd, j = n & 127;
+    double r = fma(-kd, K_LN2N_HI, x);
+    r = fma(-kd, K_LN2N_LO, r);
+    double q = fma(r, 0x1.1111111111111p-7, 0x1.5555555555555p-5);
+    q = fma(r, q, 0x1.5555555555555p-3);
+    q = fma(r, q, 0.5);
+    double p = fma(r * r, q, r), t = k_exp_tab[j][0];
+    return fma(t, p, t) * k_pow2((n - j) / 128);
+}
+
+/* gelu, exact form: x*(1 - Q) (x >= 0) or x*Q (x < 0), Q = phi(a)*R(a),
+ * a = |x| <= 30; x past 30, -0 past -30 (Q(30) < 2^-660). phi's exponent
+ * -a^2/2 carries the rounding error l of a^2 as the factor (1 - l/2). R from
+ * the Mills table in double (c0 + t*(c1 + t*(c2 + t*tail)), relative 2^-51):
+ * no term cancels. */
+K_INLINE double gf_q(double a, double *ph)
+{
+    double a2 = a * a, l = fma(a, a, -a2);
+    double e = exp_p(-0.5 * a2);
+    e = fma(e, -0.5 * l, e);
+    *ph = e * K_INV_SQRT2PI_HI;
+    int i = (int)(a * MILLS_STEP);
+    double t = a - (double)i / MILLS_STEP;
+    const double *c = k_mills_tab[i];
+    double R = fma(t, fma(t, fma(t, mills_tail(c + 6, t), c[4]), c[2]), c[0]);
+    return *ph * R;
+}
+
+K_INLINE double kf_gelu_exact(double x)
+{
+    double a = fabs(x), ph;
+    if (!(a <= 30)) return x != x ? x : (x > 0 ? x : -0.0);
+    double q = gf_q(a, &ph);
+    return x >= 0 ? fma(-x, q, x) : x * q;
+}
+
+/* its derivative: 1 - phi*(R - a) = 1 + phi*(a - R) (x >= 0), phi*(R - a)
+ * (x < 0; the root patch where R - a cancels). R - a = (Q - a*phi)/phi. */
+K_INLINE double df_gelu_exact(double x)
+{
+    double a = fabs(x), ph;
+    if (near_root(&k_root_gelu, x)) return root_patch(&k_root_gelu, x);
+    if (!(a <= 30)) return x != x ? x : (x > 0 ? 1 : -0.0);
+    double q = gf_q(a, &ph), g = fma(-a, ph, q); /* phi*(R - a) */
+    return x >= 0 ? 1 - g : g;
+}
+
+/* gelu, tanh form: x*sigmoid(w), w = 2*sqrt(2/pi)*x*(1 + 0.044715x^2) in
+ * double (3 ULP: sigmoid(w) then carries |w|*2^-51 <= 2^-44 for the w > -100
+ * whose results are not below the floats); x past 10, -0 past -30. */
+K_INLINE double gf_w(double x)
+{
+    return (x * GELU_2K_HI) * fma(GELU_C_HI, x * x, 1);
+}
+
+/* sigmoid(w) and sigmoid(-w) from one e = exp(-|w|), |w| clamped at 700
+ * (e^-700: every product with it is below the floats). */
+K_INLINE void gf_sig(double w, double *sp, double *sm)
+{
+    double a = fabs(w), e = exp_p(-(a < 700 ? a : 700));
+    double big = 1 / (1 + e), small = e * big;
+    *sp = w >= 0 ? big : small;
+    *sm = w >= 0 ? small : big;
+}
+
+K_INLINE double kf_gelu_tanh(double x)
+{
+    if (x != x || x > 10) return x;
+    if (x < -30) return -0.0;
+    double sp, sm;
+    gf_sig(gf_w(x), &sp, &sm);
+    return x * sp;
+}
+
+/* its derivative s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2);
+ * the root patch where the bracket cancels. */
+K_INLINE double df_gelu_tanh(double x)
+{
+    if (x != x) return x;
+    if (x > 10) return 1;
+    if (x < -30) return -0.0;
+    if (near_root(&k_root_gelu_tanh, x)) return root_patch(&k_root_gelu_tanh, x);
+    double sp, sm;
+    gf_sig(gf_w(x), &sp, &sm);
+    double wp = GELU_2K_HI * fma(GELU_3C_HI, x * x, 1);
+    return sp * fma(x * sm, wp, 1);
+}
+
+K_INLINE double kf_gelu(double x, const double *p)
+{
+    return p[0] != 0 ? kf_gelu_tanh(x) : kf_gelu_exact(x);
+}
+
+K_INLINE double df_gelu(double x, const double *p)
+{
+    return p[0] != 0 ? df_gelu_tanh(x) : df_gelu_exact(x);
+}
+
+/*
+ * mish'(x), kernels.h's fractions in double with E = exp(-|x|), |x| <= 700:
+ *  x > 0:  ((1+2E)D + 4xE^2(1+E))/D^2, D = 1+2E+2E^2 (positive terms); 1 past 40.
+ *  x <= 0: E((E+2)(n+2) + 4x(1+E))/(n+2)^2, n = E(E+2): the bracket cancels
+ *          only next to the root (patch there, radius 2^-6: at most 9 of the
+ *          53 bits go); -0 below -700 (e^x (1 + x) is far below the floats).
+ */
+K_INLINE double df_mish(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    if (x > 40) return 1;
+    if (x < -700) return -0.0; /* e^x (1 + x), far below the floats */
+    if (near_root(&k_root_mish, x)) return root_patch(&k_root_mish, x);
+    double a = fabs(x), E = exp_p(-(a < 700 ? a : 700));
+    if (x > 0) {
+        double D = fma(2 * E, E, fma(2, E, 1));
+        return fma(fma(2, E, 1), D, (4 * x) * (E * E) * (1 + E)) / (D * D);
+    }
+    double n2 = fma(E, E + 2, 2);
+    return E * fma(E + 2, n2, (4 * x) * (1 + E)) / (n2 * n2);
+}
+
+#endif
