@@ -53,10 +53,11 @@ typedef struct row_stats {
 
 enum { WANT_D = 1, WANT_SG = 2 };
 
-/* Partial sums: element i goes to lane i % 4 (breaks the dependency chain of
- * one running dd sum; the same lanes on every path). */
+/* Partial sums: element i goes to partial i % 8 (breaks the dependency
+ * chain of one running dd sum into eight, two four-lane accumulators; the
+ * same partials on every path). */
 typedef struct row_acc {
-    dd t[4], D[4], sg[4];
+    dd t[8], D[8], sg[8];
     double count;
 } row_acc;
 
@@ -101,7 +102,7 @@ K_INLINE double ieee_softmax(double x, double m, double s)
     return exp(x - m) / s;
 }
 
-/* One element's share of the sums (scalar steps; lane l = i % 4). */
+/* One element's share of the sums (scalar steps; partial l = i % 8). */
 K_INLINE void acc_add(row_acc *a, int l, double m, double xv, double gv, int want)
 {
     dd e = {1, 0};
@@ -116,6 +117,11 @@ K_INLINE void acc_add(row_acc *a, int l, double m, double xv, double gv, int wan
 K_INLINE dd sum4(const dd v[4])
 {
     return dd_add(dd_add(v[0], v[1]), dd_add(v[2], v[3]));
+}
+
+K_INLINE dd sum8(const dd v[8])
+{
+    return dd_add(sum4(v), sum4(v + 4));
 }
 
 /* One VJP output y_i*(go_i - dot) from the scalar steps, rounded once. */
@@ -195,6 +201,19 @@ KV vdd exp_shift4(v4 xv, double m, double cut, int *ok)
     return v_exp(_mm256_and_pd(d.hi, okv), _mm256_and_pd(d.lo, okv));
 }
 
+/* exp_shift4 on two groups, their steps interleaved (k_vec.h's vw_exp). */
+KV void exp_shift8(const v4 *xv, double m, double cut, vdd *e, int *ok)
+{
+    v4 dh[2], dl[2];
+    KV_EACH(2, {
+        vdd d = v_two_sum(xv[h], v_set(-m));
+        v4 okv = _mm256_cmp_pd(d.hi, v_set(cut), _CMP_GE_OQ);
+        ok[h] = _mm256_movemask_pd(okv);
+        dh[h] = _mm256_and_pd(d.hi, okv), dl[h] = _mm256_and_pd(d.lo, okv);
+    });
+    vw_exp(2, dh, dl, e);
+}
+
 KV void v_lanes(vdd v, dd out[4])
 {
     double hi[4], lo[4];
@@ -208,6 +227,109 @@ KV vdd v_from_lanes(const dd in[4])
     return (vdd){_mm256_setr_pd(in[0].hi, in[1].hi, in[2].hi, in[3].hi),
                  _mm256_setr_pd(in[0].lo, in[1].lo, in[2].lo, in[3].lo)};
 }
+
+/* One group's share of the sums (row_sums_v): scalar exps for the lanes
+ * exp_shift4 left, then the lane-wise dd sums. */
+#define SUMS_STEP(t, D, sg, xv, gv, e_, ok_)                                                                 \
+    do {                                                                                           \
+        vdd ev_ = (e_);                                                                              \
+        if (__builtin_expect((ok_) != 15, 0)) {                                                    \
+            double xs[4];                                                                          \
+            dd es[4];                                                                              \
+            _mm256_storeu_pd(xs, xv);                                                              \
+            v_lanes(ev_, es);                                                                        \
+            for (int l = 0; l < 4; l++)                                                            \
+                if (!((ok_) >> l & 1)) es[l] = dde_to_dd(shifted_exp(xs[l], m));                   \
+            ev_ = v_from_lanes(es);                                                                  \
+        }                                                                                          \
+        v4 ismax = _mm256_cmp_pd(xv, v_set(m), _CMP_EQ_OQ); /* there e = (1, 0) */                 \
+        cnt = cnt + _mm256_and_pd(ismax, v_set(1));                                                \
+        t = v_select(ismax, t, v_dd_add(t, ev_));                                                    \
+        if (want & WANT_D) D = v_dd_add(D, v_dd_mul_d(ev_, gv));                                     \
+        if (want & WANT_SG) sg = v_dd_add_d(sg, gv);                                               \
+    } while (0)
+
+/* The output passes: eight elements (two groups, exps interleaved) at a
+ * time, then four; STEP(i, xv, gv, e, ok) finishes one group: e = exp(x - m)
+ * on the lanes in ok, the others redone by the scalar steps. */
+#define OUT_LOOP(T, HAS_G, cut, STEP)                                                              \
+    do {                                                                                           \
+        size_t i = 0;                                                                              \
+        for (; i + 8 <= n4; i += 8) {                                                              \
+            v4 xv[2] = {ld4_##T(x + i), ld4_##T(x + i + 4)}, gv[2] = {v_set(0), v_set(0)};         \
+            if (HAS_G) gv[0] = ld4_##T(go + i), gv[1] = ld4_##T(go + i + 4);                       \
+            vdd e[2];                                                                              \
+            int ok[2];                                                                             \
+            exp_shift8(xv, m, cut, e, ok);                                                         \
+            STEP(T, i, xv[0], gv[0], e[0], ok[0]);                                                 \
+            STEP(T, i + 4, xv[1], gv[1], e[1], ok[1]);                                             \
+        }                                                                                          \
+        for (; i < n4; i += 4) {                                                                   \
+            v4 xv = ld4_##T(x + i), gv = HAS_G ? ld4_##T(go + i) : v_set(0);                       \
+            int ok;                                                                                \
+            vdd e = exp_shift4(xv, m, cut, &ok);                                                   \
+            STEP(T, i, xv, gv, e, ok);                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Lanes not in ok: r's lane from the scalar expression SCALAR(xs[l], gs[l]). */
+#define REDO_LANES(r, ok, xv, gv, SCALAR)                                                          \
+    do {                                                                                           \
+        if (__builtin_expect((ok) != 15, 0)) {                                                     \
+            double xs[4], gs[4], rs[4];                                                            \
+            _mm256_storeu_pd(xs, xv);                                                              \
+            _mm256_storeu_pd(gs, gv);                                                              \
+            _mm256_storeu_pd(rs, r);                                                               \
+            for (int l = 0; l < 4; l++)                                                            \
+                if (!((ok) >> l & 1)) rs[l] = SCALAR(xs[l], gs[l]);                                \
+            r = _mm256_loadu_pd(rs);                                                               \
+        }                                                                                          \
+    } while (0)
+
+/* Store; note the first lane that overflowed from finite inputs. */
+#define STORE_OVF(T, out, i, r, xv, gv)                                                            \
+    do {                                                                                           \
+        int inf_ = st4_##T(out + (i), r) & finite4(xv, gv);                                        \
+        if (__builtin_expect(inf_ != 0, 0) && bad == n4) bad = (i) + (size_t)__builtin_ctz(inf_);  \
+    } while (0)
+
+#define SM_SCALAR(xl, gl)   dde_round(softmax_at(xl, st, s))
+#define VJP_SCALAR(xl, gl)  vjp_at(xl, gl, st, s, dot)
+#define LVJP_SCALAR(xl, gl) lvjp_at(xl, gl, st, s)
+
+#define SOFTMAX_STEP(T, i, xv, gv, e, ok)                                                          \
+    do {                                                                                           \
+        v4 r_ = v_round(v_dd_div(e, S));                                                           \
+        REDO_LANES(r_, ok, xv, gv, SM_SCALAR);                                                     \
+        st4_##T(y + (i), r_);                                                                      \
+    } while (0)
+
+/* y_i*(go_i - dot): in double-double for float64 outputs; for float32 ones
+ * y_i = e.hi/s.hi and the product in plain double (relative error below
+ * 2^-50, while the difference go_i - dot, where the cancellation is, is still
+ * the dd one rounded once). */
+#define VJP_PRODUCT_double(e, S, diff) v_dd_mul(v_dd_div(e, S), diff)
+#define VJP_PRODUCT_float(e, S, diff)  ((vdd){(e.hi / S.hi) * v_round(diff), v_set(0)})
+
+/* Products below 2^-900 or above 2^900 (rounding as dd_scale does) to the scalar steps. */
+#define VJP_STEP(T, i, xv, gv, e, ok)                                                              \
+    do {                                                                                           \
+        vdd p_ = VJP_PRODUCT_##T(e, S, v_dd_add_d(mdot, gv));                                      \
+        v4 r_ = v_round(p_), ap_ = v_abs(p_.hi);                                                   \
+        int ok_ = (ok) & _mm256_movemask_pd(                                                       \
+                             _mm256_and_pd(_mm256_cmp_pd(ap_, v_set(0x1p-900), _CMP_GE_OQ),        \
+                                           _mm256_cmp_pd(ap_, v_set(0x1p900), _CMP_LE_OQ)));       \
+        REDO_LANES(r_, ok_, xv, gv, VJP_SCALAR);                                                   \
+        STORE_OVF(T, g, i, r_, xv, gv);                                                            \
+    } while (0)
+
+#define LVJP_STEP(T, i, xv, gv, e, ok)                                                             \
+    do {                                                                                           \
+        vdd p_ = v_dd_mul(v_dd_div(e, S), SG);                                                     \
+        v4 r_ = v_round(v_dd_add_d((vdd){-p_.hi, -p_.lo}, gv));                                    \
+        REDO_LANES(r_, ok, xv, gv, LVJP_SCALAR);                                                   \
+        STORE_OVF(T, g, i, r_, xv, gv);                                                            \
+    } while (0)
 
 #define ROW_VEC(T)                                                                                 \
     /* The maximum of x[0..n) (NaN if there is one). */                                            \
@@ -227,56 +349,47 @@ KV vdd v_from_lanes(const dd in[4])
             if (x[i] > m || x[i] != x[i]) m = x[i];                                                \
         return _mm256_movemask_pd(nan) ? NAN : m;                                                  \
     }                                                                                              \
-    /* The sums over x[0..n4), n4 a multiple of 4, into the lanes of a. */                         \
+    /* The sums over x[0..n4), n4 a multiple of 4, into the partials of a. */                         \
     KV_FN static void row_sums_v_##T(const T *x, const T *go, size_t n4, double m, int want,       \
                                      row_acc *a)                                                   \
     {                                                                                              \
-        vdd t = {v_set(0), v_set(0)}, D = t, sg = t;                                               \
+        vdd t[2] = {{v_set(0), v_set(0)}, {v_set(0), v_set(0)}}, D[2] = {t[0], t[0]};              \
+        vdd sg[2] = {t[0], t[0]};                                                                  \
         v4 cnt = v_set(0);                                                                         \
-        for (size_t i = 0; i < n4; i += 4) {                                                       \
+        size_t i = 0;                                                                              \
+        for (; i + 8 <= n4; i += 8) {                                                              \
+            v4 xv[2] = {ld4_##T(x + i), ld4_##T(x + i + 4)}, gv[2] = {v_set(0), v_set(0)};         \
+            if (want) gv[0] = ld4_##T(go + i), gv[1] = ld4_##T(go + i + 4);                        \
+            vdd e[2];                                                                              \
+            int ok[2];                                                                             \
+            exp_shift8(xv, m, -690, e, ok);                                                        \
+            SUMS_STEP(t[0], D[0], sg[0], xv[0], gv[0], e[0], ok[0]);                               \
+            SUMS_STEP(t[1], D[1], sg[1], xv[1], gv[1], e[1], ok[1]);                               \
+        }                                                                                          \
+        for (; i < n4; i += 4) {                                                                   \
             v4 xv = ld4_##T(x + i), gv = want ? ld4_##T(go + i) : v_set(0);                        \
             int ok;                                                                                \
             vdd e = exp_shift4(xv, m, -690, &ok);                                                  \
-            if (__builtin_expect(ok != 15, 0)) {                                                   \
-                double xs[4];                                                                      \
-                dd es[4];                                                                          \
-                _mm256_storeu_pd(xs, xv);                                                          \
-                v_lanes(e, es);                                                                    \
-                for (int l = 0; l < 4; l++)                                                        \
-                    if (!(ok >> l & 1)) es[l] = dde_to_dd(shifted_exp(xs[l], m));                  \
-                e = v_from_lanes(es);                                                              \
-            }                                                                                      \
-            v4 ismax = _mm256_cmp_pd(xv, v_set(m), _CMP_EQ_OQ); /* there e = (1, 0) */             \
-            cnt = cnt + _mm256_and_pd(ismax, v_set(1));                                            \
-            t = v_select(ismax, t, v_dd_add(t, e));                                                \
-            if (want & WANT_D) D = v_dd_add(D, v_dd_mul_d(e, gv));                                 \
-            if (want & WANT_SG) sg = v_dd_add_d(sg, gv);                                           \
+            SUMS_STEP(t[0], D[0], sg[0], xv, gv, e, ok);                                           \
         }                                                                                          \
         double c[4];                                                                               \
         _mm256_storeu_pd(c, cnt);                                                                  \
         a->count += (c[0] + c[1]) + (c[2] + c[3]);                                                 \
-        v_lanes(t, a->t);                                                                          \
-        v_lanes(D, a->D);                                                                          \
-        v_lanes(sg, a->sg);                                                                        \
+        for (int h = 0; h < 2; h++) {                                                              \
+            v_lanes(t[h], a->t + 4 * h);                                                           \
+            v_lanes(D[h], a->D + 4 * h);                                                           \
+            v_lanes(sg[h], a->sg + 4 * h);                                                         \
+        }                                                                                          \
     }                                                                                              \
     /* softmax outputs over [0, n4); returns nothing (in [0, 1]). */                               \
     KV_FN static void softmax_out_v_##T(const T *x, T *y, size_t n4, const row_stats *st, dd s)    \
     {                                                                                              \
         vdd S = v_bcast(s);                                                                        \
-        for (size_t i = 0; i < n4; i += 4) {                                                       \
-            v4 xv = ld4_##T(x + i);                                                                \
-            int ok;                                                                                \
-            v4 r = v_round(v_dd_div(exp_shift4(xv, st->m, -600, &ok), S));                         \
-            if (__builtin_expect(ok != 15, 0)) {                                                   \
-                double xs[4], rs[4];                                                               \
-                _mm256_storeu_pd(xs, xv);                                                          \
-                _mm256_storeu_pd(rs, r);                                                           \
-                for (int l = 0; l < 4; l++)                                                        \
-                    if (!(ok >> l & 1)) rs[l] = dde_round(softmax_at(xs[l], st, s));               \
-                r = _mm256_loadu_pd(rs);                                                           \
-            }                                                                                      \
-            st4_##T(y + i, r);                                                                     \
-        }                                                                                          \
+        const T *go = x; /* no grad_output: OUT_LOOP does not read it */                           \
+        size_t bad = n4;                                                                           \
+        double m = st->m;                                                                          \
+        OUT_LOOP(T, 0, -600, SOFTMAX_STEP);                                                        \
+        (void)bad;                                                                                 \
     }                                                                                              \
     /* softmax VJP outputs over [0, n4); returns the first overflow or n4. */                      \
     KV_FN static size_t softmax_vjp_out_v_##T(const T *x, const T *go, T *g, size_t n4,            \
@@ -284,26 +397,8 @@ KV vdd v_from_lanes(const dd in[4])
     {                                                                                              \
         vdd S = v_bcast(s), mdot = v_bcast(dd_neg(dot));                                           \
         size_t bad = n4;                                                                           \
-        for (size_t i = 0; i < n4; i += 4) {                                                       \
-            v4 xv = ld4_##T(x + i), gv = ld4_##T(go + i);                                          \
-            int ok;                                                                                \
-            vdd q = v_dd_div(exp_shift4(xv, st->m, -600, &ok), S);                                 \
-            vdd p = v_dd_mul(q, v_dd_add_d(mdot, gv));                                             \
-            v4 r = v_round(p), ap = v_abs(p.hi);                                                   \
-            ok &= _mm256_movemask_pd(_mm256_and_pd(_mm256_cmp_pd(ap, v_set(0x1p-900), _CMP_GE_OQ), \
-                                                   _mm256_cmp_pd(ap, v_set(0x1p900), _CMP_LE_OQ)));\
-            if (__builtin_expect(ok != 15, 0)) {                                                   \
-                double xs[4], gs[4], rs[4];                                                        \
-                _mm256_storeu_pd(xs, xv);                                                          \
-                _mm256_storeu_pd(gs, gv);                                                          \
-                _mm256_storeu_pd(rs, r);                                                           \
-                for (int l = 0; l < 4; l++)                                                        \
-                    if (!(ok >> l & 1)) rs[l] = vjp_at(xs[l], gs[l], st, s, dot);                  \
-                r = _mm256_loadu_pd(rs);                                                           \
-            }                                                                                      \
-            int inf = st4_##T(g + i, r) & finite4(xv, gv);                                         \
-            if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
-        }                                                                                          \
+        double m = st->m;                                                                          \
+        OUT_LOOP(T, 1, -600, VJP_STEP);                                                            \
         return bad;                                                                                \
     }                                                                                              \
     KV_FN static size_t log_softmax_out_v_##T(const T *x, T *y, size_t n4, double m, dd ls)        \
@@ -326,23 +421,8 @@ KV vdd v_from_lanes(const dd in[4])
     {                                                                                              \
         vdd S = v_bcast(s), SG = v_bcast(st->sg);                                                  \
         size_t bad = n4;                                                                           \
-        for (size_t i = 0; i < n4; i += 4) {                                                       \
-            v4 xv = ld4_##T(x + i), gv = ld4_##T(go + i);                                          \
-            int ok;                                                                                \
-            vdd q = v_dd_div(exp_shift4(xv, st->m, -600, &ok), S), p = v_dd_mul(q, SG);            \
-            v4 r = v_round(v_dd_add_d((vdd){-p.hi, -p.lo}, gv));                                   \
-            if (__builtin_expect(ok != 15, 0)) {                                                   \
-                double xs[4], gs[4], rs[4];                                                        \
-                _mm256_storeu_pd(xs, xv);                                                          \
-                _mm256_storeu_pd(gs, gv);                                                          \
-                _mm256_storeu_pd(rs, r);                                                           \
-                for (int l = 0; l < 4; l++)                                                        \
-                    if (!(ok >> l & 1)) rs[l] = lvjp_at(xs[l], gs[l], st, s);                      \
-                r = _mm256_loadu_pd(rs);                                                           \
-            }                                                                                      \
-            int inf = st4_##T(g + i, r) & finite4(xv, gv);                                         \
-            if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
-        }                                                                                          \
+        double m = st->m;                                                                          \
+        OUT_LOOP(T, 1, -600, LVJP_STEP);                                                           \
         return bad;                                                                                \
     }
 
@@ -381,15 +461,16 @@ static int row_vec(size_t n)
     {                                                                                              \
         row_stats st = {row_max_##T(x, n, vec), 0, {0, 0}, {0, 0}, {0, 0}};                       \
         if (!isfinite(st.m)) return st;                                                            \
-        row_acc a = {{{0, 0}, {0, 0}, {0, 0}, {0, 0}}, {{0, 0}, {0, 0}, {0, 0}, {0, 0}},           \
-                     {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, 0};                                         \
+        row_acc a;                                                                                 \
+        for (int l = 0; l < 8; l++) a.t[l] = a.D[l] = a.sg[l] = (dd){0, 0};                        \
+        a.count = 0;                                                                               \
         size_t i = 0;                                                                              \
         VEC_ONLY(if (vec) row_sums_v_##T(x, go, i = n & ~(size_t)3, st.m, want, &a);)              \
-        for (; i < n; i++) acc_add(&a, (int)(i & 3), st.m, x[i], want ? go[i] : 0, want);          \
+        for (; i < n; i++) acc_add(&a, (int)(i & 7), st.m, x[i], want ? go[i] : 0, want);          \
         st.count = a.count;                                                                        \
-        st.t = sum4(a.t);                                                                          \
-        st.D = sum4(a.D);                                                                          \
-        st.sg = sum4(a.sg);                                                                        \
+        st.t = sum8(a.t);                                                                          \
+        st.D = sum8(a.D);                                                                          \
+        st.sg = sum8(a.sg);                                                                        \
         return st;                                                                                 \
     }                                                                                              \
     /* The plain sum for rows with a non-finite maximum (IEEE results). */                         \
