@@ -14,7 +14,7 @@
  * computes; the full Jacobian is n*n numbers):
  *   softmax:     g_i = y_i * (go_i - dot),  dot = sum_j go_j y_j = D/s,
  *                D = sum_j go_j exp(x_j - m)
- *   log_softmax: g_i = go_i - softmax_i * sum_j go_j
+ *   log_softmax: g_i = go_i - exp(x_i - m) * K,  K = (sum_j go_j)/s
  * with the sums in double-double. D is summed in the same pass as s, so each
  * element's exp is computed twice (once for the sums, once for its output),
  * not three times; D/s has the error of one more dd division (2^-104), far
@@ -133,10 +133,12 @@ K_INLINE double vjp_at(double x, double go, const row_stats *st, dd s, dd dot)
     return dd_scale(r.hi, r.lo, yi.k);
 }
 
-/* One log_softmax VJP output go_i - softmax_i*sg, rounded once. */
-K_INLINE double lvjp_at(double x, double go, const row_stats *st, dd s)
+/* One log_softmax VJP output go_i - softmax_i*sg = go_i - exp(x_i - m)*K,
+ * K = sg/s (one dd product per element instead of a division and a
+ * product), rounded once. */
+K_INLINE double lvjp_at(double x, double go, double m, dd K)
 {
-    return dd_round(dd_add_d(dd_neg(dd_mul(softmax_dd(x, st, s), st->sg)), go));
+    return dd_round(dd_add_d(dd_neg(dd_mul(dde_to_dd(shifted_exp(x, m)), K)), go));
 }
 
 /* One log_softmax output (x_i - m) - log(s); -Inf when x_i - m overflows (truly). */
@@ -295,7 +297,7 @@ KV vdd v_from_lanes(const dd in[4])
 
 #define SM_SCALAR(xl, gl)   dde_round(softmax_at(xl, st, s))
 #define VJP_SCALAR(xl, gl)  vjp_at(xl, gl, st, s, dot)
-#define LVJP_SCALAR(xl, gl) lvjp_at(xl, gl, st, s)
+#define LVJP_SCALAR(xl, gl) lvjp_at(xl, gl, m, K)
 
 #define SOFTMAX_STEP(T, i, xv, gv, e, ok)                                                          \
     do {                                                                                           \
@@ -325,7 +327,7 @@ KV vdd v_from_lanes(const dd in[4])
 
 #define LVJP_STEP(T, i, xv, gv, e, ok)                                                             \
     do {                                                                                           \
-        vdd p_ = v_dd_mul(v_dd_div(e, S), SG);                                                     \
+        vdd p_ = v_dd_mul(e, KK);                                                                  \
         v4 r_ = v_round(v_dd_add_d((vdd){-p_.hi, -p_.lo}, gv));                                    \
         REDO_LANES(r_, ok, xv, gv, LVJP_SCALAR);                                                   \
         STORE_OVF(T, g, i, r_, xv, gv);                                                            \
@@ -417,11 +419,10 @@ KV vdd v_from_lanes(const dd in[4])
         return bad;                                                                                \
     }                                                                                              \
     KV_FN static size_t log_softmax_vjp_out_v_##T(const T *x, const T *go, T *g, size_t n4,        \
-                                                  const row_stats *st, dd s)                       \
+                                                  double m, dd K)                                  \
     {                                                                                              \
-        vdd S = v_bcast(s), SG = v_bcast(st->sg);                                                  \
+        vdd KK = v_bcast(K);                                                                       \
         size_t bad = n4;                                                                           \
-        double m = st->m;                                                                          \
         OUT_LOOP(T, 1, -600, LVJP_STEP);                                                           \
         return bad;                                                                                \
     }
@@ -570,11 +571,11 @@ ROW_BODY(float)
             for (size_t i = 0; i < n; i++) g[i] = (T)(go[i] - ieee_softmax(x[i], st.m, s) * sg);   \
             return n;                                                                              \
         }                                                                                          \
-        dd s = s_of(&st);                                                                          \
-        VEC_ONLY(if (vec) bad = log_softmax_vjp_out_v_##T(x, go, g, i = n & ~(size_t)3, &st, s);   \
+        dd K = dd_div(st.sg, s_of(&st));                                                           \
+        VEC_ONLY(if (vec) bad = log_softmax_vjp_out_v_##T(x, go, g, i = n & ~(size_t)3, st.m, K);  \
                  if (bad == i) bad = n;)                                                           \
         for (; i < n; i++) {                                                                       \
-            T r = (T)lvjp_at(x[i], go[i], &st, s);                                                 \
+            T r = (T)lvjp_at(x[i], go[i], st.m, K);                                                \
             ROW_OVF(bad, i, r, isfinite(x[i]) && isfinite(go[i]));                                 \
             g[i] = r;                                                                              \
         }                                                                                          \
