@@ -717,31 +717,45 @@ KV void vw_phi(int W, const v4 *a, vdd *out)
     KV_EACH(W, out[h] = v_dd_mul(e[h], v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO)););
 }
 
-/* v_mills on W groups. */
+/* v_mills on W groups; each pair of coefficients is used as soon as it is
+ * loaded (fewer live registers than loading the whole row first). */
 KV void vw_mills(int W, const v4 *a, vdd *out)
 {
     __m128i i[2];
-    v4 t[2], q[2], c[2][MILLS_DEG + 4];
+    v4 t[2], t2[2], pk[2][6], q[2];
     KV_EACH(W, {
         i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
         t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
+        t2[h] = t[h] * t[h];
     });
-    for (int k = 0; k < MILLS_DEG + 4; k += 2)
-        KV_EACH(W, v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], k, &c[h][k], &c[h][k + 1]););
+    for (int k = 0; k < 6; k++)
+        KV_EACH(W, {
+            v4 c0, c1;
+            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
+            pk[h][k] = c0 + c1 * t[h];
+        });
     KV_EACH(W, {
-        v4 tt = t[h], *cc = c[h];
-        v4 t2 = tt * tt, t4 = t2 * t2, t8 = t4 * t4;
-        v4 p0 = cc[6] + cc[7] * tt, p1 = cc[8] + cc[9] * tt, p2 = cc[10] + cc[11] * tt;
-        v4 p3 = cc[12] + cc[13] * tt, p4 = cc[14] + cc[15] * tt, p5 = cc[16] + cc[17] * tt;
-        v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
+        v4 t4 = t2[h] * t2[h], t8 = t4 * t4, *p = pk[h];
+        v4 q0 = p[0] + p[1] * t2[h], q1 = p[2] + p[3] * t2[h], q2 = p[4] + p[5] * t2[h];
         q[h] = (q0 + q1 * t4) + q2 * t8;
     });
     KV_EACH(W, {
-        vdd u = v_two_sum(c[h][4], t[h] * q[h]);
-        u.lo = u.lo + c[h][5];
-        out[h] = v_dd_add((vdd){c[h][2], c[h][3]}, v_dd_mul_d(u, t[h]));
+        v4 c4, c5;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 4, &c4, &c5);
+        vdd u = v_two_sum(c4, t[h] * q[h]);
+        u.lo = u.lo + c5;
+        out[h] = v_dd_mul_d(u, t[h]);
     });
-    KV_EACH(W, out[h] = v_dd_add((vdd){c[h][0], c[h][1]}, v_dd_mul_d(out[h], t[h])););
+    KV_EACH(W, {
+        v4 c2, c3;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 2, &c2, &c3);
+        out[h] = v_dd_mul_d(v_dd_add((vdd){c2, c3}, out[h]), t[h]);
+    });
+    KV_EACH(W, {
+        v4 c0, c1;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 0, &c0, &c1);
+        out[h] = v_dd_add((vdd){c0, c1}, out[h]);
+    });
 }
 
 /* v_gelu_w on W groups. */
@@ -941,7 +955,7 @@ KV void vw_exp_p(int W, const v4 *x, v4 *out)
 /* gf_q on W groups (a <= 30): Q and phi. */
 KV void vw_gf_q(int W, const v4 *a, v4 *q, v4 *ph)
 {
-    v4 a2[2], l[2], e[2], t[2], c[2][MILLS_DEG + 4];
+    v4 a2[2], l[2], e[2], t[2], t2[2], pk[2][6], tail[2];
     __m128i i[2];
     KV_EACH(W, a2[h] = a[h] * a[h]; l[h] = _mm256_fmsub_pd(a[h], a[h], a2[h]);
             e[h] = v_set(-0.5) * a2[h];);
@@ -951,18 +965,26 @@ KV void vw_gf_q(int W, const v4 *a, v4 *q, v4 *ph)
         ph[h] = e[h] * v_set(K_INV_SQRT2PI_HI_V);
         i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
         t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
+        t2[h] = t[h] * t[h];
     });
-    for (int k = 0; k < MILLS_DEG + 4; k += 2)
-        KV_EACH(W, v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], k, &c[h][k], &c[h][k + 1]););
+    for (int k = 0; k < 6; k++)
+        KV_EACH(W, {
+            v4 c0, c1;
+            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
+            pk[h][k] = c0 + c1 * t[h];
+        });
     KV_EACH(W, {
-        v4 tt = t[h], *cc = c[h];
-        v4 t2 = tt * tt, t4 = t2 * t2, t8 = t4 * t4;
-        v4 p0 = cc[6] + cc[7] * tt, p1 = cc[8] + cc[9] * tt, p2 = cc[10] + cc[11] * tt;
-        v4 p3 = cc[12] + cc[13] * tt, p4 = cc[14] + cc[15] * tt, p5 = cc[16] + cc[17] * tt;
-        v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
-        v4 tail = (q0 + q1 * t4) + q2 * t8;
-        v4 R = _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, tail, cc[4]), cc[2]),
-                               cc[0]);
+        v4 t4 = t2[h] * t2[h], t8 = t4 * t4, *p = pk[h];
+        v4 q0 = p[0] + p[1] * t2[h], q1 = p[2] + p[3] * t2[h], q2 = p[4] + p[5] * t2[h];
+        tail[h] = (q0 + q1 * t4) + q2 * t8;
+    });
+    KV_EACH(W, {
+        v4 c0, c1, c2, c3, c4, c5;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 0, &c0, &c1);
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 2, &c2, &c3);
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 4, &c4, &c5);
+        v4 tt = t[h];
+        v4 R = _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, tail[h], c4), c2), c0);
         q[h] = ph[h] * R;
     });
 }
