@@ -688,20 +688,6 @@ KV vdd v_phi(v4 a)
     return v_dd_mul(e, v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO));
 }
 
-KV vdd v_gelu_w(v4 x)
-{
-    vdd x3 = v_dd_mul_d(v_two_prod(x, x), x);
-    vdd in = v_dd_add_d(v_dd_mul(x3, v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x);
-    return v_dd_mul(in, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
-}
-
-KV vdd v_gelu_wp(v4 x)
-{
-    vdd wp =
-        v_dd_add_d(v_dd_mul(v_two_prod(x, x), v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)), v_set(1));
-    return v_dd_mul(wp, v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
-}
-
 /* ---- the same helpers on W groups, steps interleaved (see KV_EACH) ---- */
 
 /* v_phi on W groups. */
@@ -758,12 +744,12 @@ KV void vw_mills(int W, const v4 *a, vdd *out)
     });
 }
 
-/* v_gelu_w on W groups. */
-KV void vw_gelu_w(int W, const v4 *x, vdd *w)
+/* v_gelu_w on W groups (gelu_w3: x3 = x^3). */
+KV void vw_gelu_w(int W, const v4 *x, vdd *w, vdd *x3)
 {
     vdd t[2];
-    KV_EACH(W, t[h] = v_dd_mul_d(v_two_prod(x[h], x[h]), x[h]););
-    KV_EACH(W, t[h] = v_dd_add_d(v_dd_mul(t[h], v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x[h]););
+    KV_EACH(W, x3[h] = v_dd_mul_d(v_two_prod(x[h], x[h]), x[h]););
+    KV_EACH(W, t[h] = v_dd_add_d(v_dd_mul(x3[h], v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x[h]););
     KV_EACH(W, w[h] = v_dd_mul(t[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO)););
 }
 
@@ -802,13 +788,13 @@ KV void gw_gelu_exact_d(int W, const v4 *x, v4 *r, v4 *redo)
 
 /* The tanh form's common steps: w and sigmoid(w) for x in [-30, 10] with
  * |w| <= 700 (both halves), the lanes past 10 and the redo lanes. */
-KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, v4 *neg, v4 *big10, v4 *bad, vdd *big,
-                            vdd *small)
+KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, vdd *x3, v4 *neg, v4 *big10, v4 *bad,
+                            vdd *big, vdd *small)
 {
     v4 xc[2], a[2], al[2];
     KV_EACH(W, xc[h] = v_clamp(x[h], -30, 10);
             big10[h] = _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ););
-    vw_gelu_w(W, xc, w);
+    vw_gelu_w(W, xc, w, x3);
     KV_EACH(W, a[h] = v_abs(w[h].hi); neg[h] = _mm256_cmp_pd(w[h].hi, v_set(0), _CMP_LT_OQ);
             al[h] = _mm256_blendv_pd(w[h].lo, -w[h].lo, neg[h]);
             bad[h] = _mm256_or_pd(_mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
@@ -824,26 +810,30 @@ KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, v4 *neg, v4 *big10, v4 *
  * inputs); x < -30, tiny |x| and NaN go to the scalar kernel. */
 KV void gw_gelu_tanh(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    vdd w[2], big[2], small[2];
+    vdd w[2], x3[2], big[2], small[2];
     v4 neg[2], big10[2];
-    gw_gelu_tanh_common(W, x, w, neg, big10, redo, big, small);
+    gw_gelu_tanh_common(W, x, w, x3, neg, big10, redo, big, small);
     KV_EACH(W, redo[h] = _mm256_or_pd(redo[h], _mm256_cmp_pd(v_abs(x[h]), v_set(0x1p-900),
                                                              _CMP_LT_OQ));
             r[h] = v_round(v_dd_mul_d(v_select(neg[h], small[h], big[h]), x[h]));
             r[h] = _mm256_blendv_pd(r[h], x[h], big10[h]););
 }
 
-/* its derivative: s(w)*(1 + x*s(-w)*w'), away from the root; 1 past 10. */
+/* its derivative: s(w)*(1 + s(-w)*x*w'), away from the root; 1 past 10. */
 KV void gw_gelu_tanh_d(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    vdd w[2], wp[2], big[2], small[2];
+    vdd w[2], x3[2], xwp[2], big[2], small[2];
     v4 neg[2], big10[2];
-    gw_gelu_tanh_common(W, x, w, neg, big10, redo, big, small);
-    KV_EACH(W, wp[h] = v_gelu_wp(v_clamp(x[h], -30, 10)););
+    gw_gelu_tanh_common(W, x, w, x3, neg, big10, redo, big, small);
+    KV_EACH(W, {
+        v4 xc = v_clamp(x[h], -30, 10);
+        xwp[h] = v_dd_add_d(v_dd_mul(x3[h], v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)), xc);
+        xwp[h] = v_dd_mul(xwp[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
+    });
     KV_EACH(W, {
         redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu_tanh));
         vdd sp = v_select(neg[h], small[h], big[h]), sm = v_select(neg[h], big[h], small[h]);
-        r[h] = v_round(v_dd_mul(sp, v_dd_add_d(v_dd_mul_d(v_dd_mul(sm, wp[h]), x[h]), v_set(1))));
+        r[h] = v_round(v_dd_mul(sp, v_dd_add_d(v_dd_mul(sm, xwp[h]), v_set(1))));
         r[h] = _mm256_blendv_pd(r[h], v_set(1), big10[h]);
     });
 }

@@ -511,12 +511,18 @@ K_INLINE double gelu_exact_grad(double x)
     return dd_scale(m.hi, m.lo, ph.k);
 }
 
-/* w = 2*sqrt(2/pi)*(x + 0.044715x^3) in dd (|x| <= 30 here). */
+/* w = 2*sqrt(2/pi)*(x + 0.044715x^3) in dd (|x| <= 30 here); *x3 = x^3. */
+K_INLINE dd gelu_w3(double x, dd *x3)
+{
+    *x3 = dd_mul_d(two_prod(x, x), x);
+    dd in = dd_add_d(dd_mul(*x3, (dd){GELU_C_HI, GELU_C_LO}), x);
+    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
+}
+
 K_INLINE dd gelu_w(double x)
 {
-    dd x3 = dd_mul_d(two_prod(x, x), x);
-    dd in = dd_add_d(dd_mul(x3, (dd){GELU_C_HI, GELU_C_LO}), x);
-    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
+    dd x3;
+    return gelu_w3(x, &x3);
 }
 
 /*
@@ -539,14 +545,14 @@ K_INLINE double gelu_tanh(double x)
 }
 
 /*
- * Its derivative: s(w)*(1 + x*s(-w)*w'), w' = 2*sqrt(2/pi)*(1 + 3*0.044715x^2),
- * both halves of s from one exp for |w| <= 700. The bracket cancels at the
- * root x0 = -0.7525 (fitted patch there).
+ * Its derivative: s(w)*(1 + s(-w)*x*w'), x*w' = 2*sqrt(2/pi)*(x + 3*0.044715x^3)
+ * (from w's x^3), both halves of s from one exp for |w| <= 700. The bracket
+ * cancels at the root x0 = -0.7525 (fitted patch there).
  */
-K_INLINE dd gelu_wp(double x)
+K_INLINE dd gelu_xwp(double x, dd x3)
 {
-    dd wp = dd_add_d(dd_mul(two_prod(x, x), (dd){GELU_3C_HI, GELU_3C_LO}), 1);
-    return dd_mul(wp, (dd){GELU_2K_HI, GELU_2K_LO});
+    dd in = dd_add_d(dd_mul(x3, (dd){GELU_3C_HI, GELU_3C_LO}), x);
+    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
 }
 
 K_INLINE double gelu_tanh_grad(double x)
@@ -554,16 +560,16 @@ K_INLINE double gelu_tanh_grad(double x)
     if (x > 10) return 1;
     if (x < -30) return -0.0;
     if (near_root(&k_root_gelu_tanh, x)) return root_patch(&k_root_gelu_tanh, x);
-    dd w = gelu_w(x), wp = gelu_wp(x);
+    dd x3, w = gelu_w3(x, &x3), xwp = gelu_xwp(x, x3);
     double a = fabs(w.hi), al = w.hi < 0 ? -w.lo : w.lo;
     if (a > 700) { /* w < -700: s(w) = e^w (exponent kept), s(-w) = 1 */
         dde e = sig_neg(a, al);
-        dd m = dd_mul((dd){e.hi, e.lo}, dd_add_d(dd_mul_d(wp, x), 1));
+        dd m = dd_mul((dd){e.hi, e.lo}, dd_add_d(xwp, 1));
         return dd_scale(m.hi, m.lo, e.k);
     }
     sig2 s = sig_both(a, al);
     dd sp = w.hi >= 0 ? s.big : s.small, sm = w.hi >= 0 ? s.small : s.big;
-    return dd_round(dd_mul(sp, dd_add_d(dd_mul_d(dd_mul(sm, wp), x), 1)));
+    return dd_round(dd_mul(sp, dd_add_d(dd_mul(sm, xwp), 1)));
 }
 
 K_INLINE double k_gelu(double x, const double *p)
