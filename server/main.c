@@ -4,6 +4,7 @@
  * Signals are blocked in every thread and taken synchronously with sigwait
  * here, so no handler runs in a pool thread and shutdown is ordinary code.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,12 @@ int main(int argc, char **argv)
     case CONFIG_RUN:
         break;
     }
+    /* Big request buffers (bodies, arrays, answers) straight from mmap, and
+     * back to the kernel when freed. glibc otherwise raises its mmap
+     * threshold after the first big free, serves the next 16 MB arrays from
+     * the heap and keeps them: RSS grew from 34 to 62 MB (peak 81) over
+     * four 1e6-number requests. A fixed threshold turns that off. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
