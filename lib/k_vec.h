@@ -211,42 +211,74 @@ KV v4 v_near(v4 x, const struct k_root *R)
         r[1] = vd_##k(x[1], p, &redo[1]);                                                          \
     }
 
-/* v_exp on W groups. */
-KV void vw_exp(int W, const v4 *xh, const v4 *xl, vdd *out)
-{
+/* v_exp on W groups, in stages (vx_1 .. vx_5) so that other work can be
+ * interleaved with them (vw_phi_mills). */
+typedef struct vexp_st {
     v4 kd[2], r1[2], r2[2], p[2], T0[2], T1[2], scale[2];
     __m128i j[2];
+} vexp_st;
+
+KV void vx_1(int W, const v4 *xh, vexp_st *X)
+{
     KV_EACH(W, {
         v4 z = xh[h] * v_set(0x1.71547652b82fep7);
-        kd[h] = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        X->kd[h] = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     });
     KV_EACH(W, {
-        __m128i n = _mm256_cvtpd_epi32(kd[h]);
-        j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
-        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j[h]), 7);
+        __m128i n = _mm256_cvtpd_epi32(X->kd[h]);
+        X->j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
+        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, X->j[h]), 7);
         __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-        scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+        X->scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
     });
-    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, j[h], 0, &T0[h], &T1[h]););
+}
+
+KV void vx_2(int W, vexp_st *X)
+{
+    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, X->j[h], 0, &X->T0[h], &X->T1[h]););
+}
+
+KV void vx_3(int W, const v4 *xh, const v4 *xl, vexp_st *X)
+{
     KV_EACH(W, {
-        v4 r = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_HI), xh[h]);
-        v4 t = kd[h] * v_set(K_LN2N_LO);
+        v4 r = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_HI), xh[h]);
+        v4 t = X->kd[h] * v_set(K_LN2N_LO);
         vdd rr = v_two_sum(r, -t);
-        r1[h] = rr.hi, r2[h] = rr.lo + (xl[h] - _mm256_fmsub_pd(kd[h], v_set(K_LN2N_LO), t));
+        X->r1[h] = rr.hi;
+        X->r2[h] = rr.lo + (xl[h] - _mm256_fmsub_pd(X->kd[h], v_set(K_LN2N_LO), t));
     });
+}
+
+KV void vx_4(int W, vexp_st *X)
+{
     KV_EACH(W, {
-        v4 r1s = r1[h] * r1[h];
-        v4 pa = v_set(0.5) + r1[h] * v_set(0x1.5555555555555p-3);
-        v4 pb = v_set(0x1.5555555555555p-5) + r1[h] * v_set(0x1.1111111111111p-7);
-        p[h] = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
+        v4 r1 = X->r1[h], r1s = r1 * r1;
+        v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
+        v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
+        X->p[h] = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
     });
+}
+
+KV void vx_5(int W, vexp_st *X, vdd *out)
+{
     KV_EACH(W, {
-        vdd s = v_two_prod(T0[h], r1[h]);
-        v4 lo = s.lo + T0[h] * (r2[h] + r1[h] * r2[h] + p[h]) + T1[h] * (v_set(1) + r1[h] + p[h]);
-        vdd u = v_fast_two_sum(T0[h], s.hi);
+        v4 T0 = X->T0[h], r1 = X->r1[h], r2 = X->r2[h], p = X->p[h];
+        vdd s = v_two_prod(T0, r1);
+        v4 lo = s.lo + T0 * (r2 + r1 * r2 + p) + X->T1[h] * (v_set(1) + r1 + p);
+        vdd u = v_fast_two_sum(T0, s.hi);
         u = v_fast_two_sum(u.hi, u.lo + lo);
-        out[h] = (vdd){u.hi * scale[h], u.lo * scale[h]};
+        out[h] = (vdd){u.hi * X->scale[h], u.lo * X->scale[h]};
     });
+}
+
+KV void vw_exp(int W, const v4 *xh, const v4 *xl, vdd *out)
+{
+    vexp_st X;
+    vx_1(W, xh, &X);
+    vx_2(W, &X);
+    vx_3(W, xh, xl, &X);
+    vx_4(W, &X);
+    vx_5(W, &X, out);
 }
 
 /* v_sig_both2 on W groups. */
@@ -661,87 +693,111 @@ KV vdd v_const(double hi, double lo)
     return (vdd){v_set(hi), v_set(lo)};
 }
 
-/* Mills ratio R(a), 0 <= a < 40: mills_dd's steps, the row by gather. */
-KV vdd v_mills(v4 a)
-{
-    __m128i i = _mm256_cvttpd_epi32(a * v_set(MILLS_STEP));
-    v4 t = a - _mm256_cvtepi32_pd(i) * v_set(1.0 / MILLS_STEP);
-    v4 c[MILLS_DEG + 4];
-    for (int k = 0; k < MILLS_DEG + 4; k += 2)
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i, k, &c[k], &c[k + 1]);
-    v4 t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
-    v4 p0 = c[6] + c[7] * t, p1 = c[8] + c[9] * t, p2 = c[10] + c[11] * t;
-    v4 p3 = c[12] + c[13] * t, p4 = c[14] + c[15] * t, p5 = c[16] + c[17] * t;
-    v4 q0 = p0 + p1 * t2, q1 = p2 + p3 * t2, q2 = p4 + p5 * t2;
-    v4 q = (q0 + q1 * t4) + q2 * t8;
-    vdd u = v_two_sum(c[4], t * q);
-    u.lo = u.lo + c[5];
-    vdd v = v_dd_add((vdd){c[2], c[3]}, v_dd_mul_d(u, t));
-    return v_dd_add((vdd){c[0], c[1]}, v_dd_mul_d(v, t));
-}
-
-/* phi(a) = exp(-a^2/2)/sqrt(2 pi), a <= 30 (normal, scaled exactly). */
-KV vdd v_phi(v4 a)
-{
-    vdd a2 = v_two_prod(a, a);
-    vdd e = v_exp(v_set(-0.5) * a2.hi, v_set(-0.5) * a2.lo);
-    return v_dd_mul(e, v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO));
-}
-
 /* ---- the same helpers on W groups, steps interleaved (see KV_EACH) ---- */
 
-/* v_phi on W groups. */
-KV void vw_phi(int W, const v4 *a, vdd *out)
+/* v_mills on W groups, in stages (vm_1 .. vm_6); each pair of coefficients
+ * is used as soon as it is loaded (fewer live registers than the whole row). */
+typedef struct vmills_st {
+    __m128i i[2];
+    v4 t[2], t2[2], pk[2][6], q[2];
+    vdd out[2];
+} vmills_st;
+
+KV void vm_1(int W, const v4 *a, vmills_st *M)
+{
+    KV_EACH(W, {
+        M->i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
+        M->t[h] = a[h] - _mm256_cvtepi32_pd(M->i[h]) * v_set(1.0 / MILLS_STEP);
+        M->t2[h] = M->t[h] * M->t[h];
+    });
+}
+
+/* the tail's coefficients k0 .. k1-1 (pairs c6+2k, c7+2k) */
+KV void vm_2(int W, int k0, int k1, vmills_st *M)
+{
+    for (int k = k0; k < k1; k++)
+        KV_EACH(W, {
+            v4 c0, c1;
+            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 6 + 2 * k, &c0, &c1);
+            M->pk[h][k] = c0 + c1 * M->t[h];
+        });
+}
+
+KV void vm_3(int W, vmills_st *M)
+{
+    KV_EACH(W, {
+        v4 t2 = M->t2[h], t4 = t2 * t2, t8 = t4 * t4, *p = M->pk[h];
+        v4 q0 = p[0] + p[1] * t2, q1 = p[2] + p[3] * t2, q2 = p[4] + p[5] * t2;
+        M->q[h] = (q0 + q1 * t4) + q2 * t8;
+    });
+}
+
+KV void vm_4(int W, vmills_st *M)
+{
+    KV_EACH(W, {
+        v4 c4, c5;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 4, &c4, &c5);
+        vdd u = v_two_sum(c4, M->t[h] * M->q[h]);
+        u.lo = u.lo + c5;
+        M->out[h] = v_dd_mul_d(u, M->t[h]);
+    });
+}
+
+KV void vm_5(int W, vmills_st *M)
+{
+    KV_EACH(W, {
+        v4 c2, c3;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 2, &c2, &c3);
+        M->out[h] = v_dd_mul_d(v_dd_add((vdd){c2, c3}, M->out[h]), M->t[h]);
+    });
+}
+
+KV void vm_6(int W, vmills_st *M, vdd *out)
+{
+    KV_EACH(W, {
+        v4 c0, c1;
+        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 0, &c0, &c1);
+        out[h] = v_dd_add((vdd){c0, c1}, M->out[h]);
+    });
+}
+
+KV void vw_mills(int W, const v4 *a, vdd *out)
+{
+    vmills_st M;
+    vm_1(W, a, &M);
+    vm_2(W, 0, 6, &M);
+    vm_3(W, &M);
+    vm_4(W, &M);
+    vm_5(W, &M);
+    vm_6(W, &M, out);
+}
+
+/* phi(a) = exp(-a^2/2)/sqrt(2 pi) (a^2 split exactly, a <= 30: normal,
+ * scaled exactly) and R(a) (mills_dd's steps) on W groups, the stages of the
+ * two interleaved: four independent chains side by side. */
+KV void vw_phi_mills(int W, const v4 *a, vdd *ph, vdd *mr)
 {
     v4 eh[2], el[2];
     vdd e[2];
+    vexp_st X;
+    vmills_st M;
     KV_EACH(W, {
         vdd a2 = v_two_prod(a[h], a[h]);
         eh[h] = v_set(-0.5) * a2.hi, el[h] = v_set(-0.5) * a2.lo;
     });
-    vw_exp(W, eh, el, e);
-    KV_EACH(W, out[h] = v_dd_mul(e[h], v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO)););
-}
-
-/* v_mills on W groups; each pair of coefficients is used as soon as it is
- * loaded (fewer live registers than loading the whole row first). */
-KV void vw_mills(int W, const v4 *a, vdd *out)
-{
-    __m128i i[2];
-    v4 t[2], t2[2], pk[2][6], q[2];
-    KV_EACH(W, {
-        i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
-        t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
-        t2[h] = t[h] * t[h];
-    });
-    for (int k = 0; k < 6; k++)
-        KV_EACH(W, {
-            v4 c0, c1;
-            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
-            pk[h][k] = c0 + c1 * t[h];
-        });
-    KV_EACH(W, {
-        v4 t4 = t2[h] * t2[h], t8 = t4 * t4, *p = pk[h];
-        v4 q0 = p[0] + p[1] * t2[h], q1 = p[2] + p[3] * t2[h], q2 = p[4] + p[5] * t2[h];
-        q[h] = (q0 + q1 * t4) + q2 * t8;
-    });
-    KV_EACH(W, {
-        v4 c4, c5;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 4, &c4, &c5);
-        vdd u = v_two_sum(c4, t[h] * q[h]);
-        u.lo = u.lo + c5;
-        out[h] = v_dd_mul_d(u, t[h]);
-    });
-    KV_EACH(W, {
-        v4 c2, c3;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 2, &c2, &c3);
-        out[h] = v_dd_mul_d(v_dd_add((vdd){c2, c3}, out[h]), t[h]);
-    });
-    KV_EACH(W, {
-        v4 c0, c1;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 0, &c0, &c1);
-        out[h] = v_dd_add((vdd){c0, c1}, out[h]);
-    });
+    vm_1(W, a, &M);
+    vx_1(W, eh, &X);
+    vm_2(W, 0, 3, &M);
+    vx_2(W, &X);
+    vm_2(W, 3, 6, &M);
+    vx_3(W, eh, el, &X);
+    vm_3(W, &M);
+    vx_4(W, &X);
+    vm_4(W, &M);
+    vx_5(W, &X, e);
+    vm_5(W, &M);
+    KV_EACH(W, ph[h] = v_dd_mul(e[h], v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO)););
+    vm_6(W, &M, mr);
 }
 
 /* v_gelu_w on W groups (gelu_w3: x3 = x^3). */
@@ -760,8 +816,7 @@ KV void gw_gelu_exact(int W, const v4 *x, v4 *r, v4 *redo)
     vdd ph[2], mr[2], q[2];
     KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
             redo[h] = v_outside(a[h], 0x1p-900, 30););
-    vw_phi(W, ac, ph);
-    vw_mills(W, ac, mr);
+    vw_phi_mills(W, ac, ph, mr);
     KV_EACH(W, q[h] = v_dd_mul(ph[h], mr[h]););
     KV_EACH(W, {
         v4 pos = v_round(v_dd_mul_d(v_dd_add_d((vdd){-q[h].hi, -q[h].lo}, v_set(1)), x[h]));
@@ -777,8 +832,7 @@ KV void gw_gelu_exact_d(int W, const v4 *x, v4 *r, v4 *redo)
     vdd ph[2], mr[2], g[2];
     KV_EACH(W, a[h] = v_abs(x[h]); ac[h] = v_clamp(a[h], 0, 30);
             redo[h] = _mm256_or_pd(v_outside(a[h], 0, 30), v_near(x[h], &k_root_gelu)););
-    vw_phi(W, ac, ph);
-    vw_mills(W, ac, mr);
+    vw_phi_mills(W, ac, ph, mr);
     KV_EACH(W, g[h] = v_dd_mul(ph[h], v_dd_add_d(mr[h], -ac[h])););
     KV_EACH(W, {
         v4 pos = v_round(v_dd_add_d((vdd){-g[h].hi, -g[h].lo}, v_set(1)));
