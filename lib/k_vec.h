@@ -281,22 +281,6 @@ KV void vw_exp(int W, const v4 *xh, const v4 *xl, vdd *out)
     vx_5(W, &X, out);
 }
 
-/* v_sig_both2 on W groups. */
-KV void vw_sig_both2(int W, const v4 *a, const v4 *al, vdd *big, vdd *small)
-{
-    v4 na[2], nal[2], r[2];
-    vdd e[2], q[2];
-    KV_EACH(W, na[h] = -a[h]; nal[h] = -al[h];);
-    vw_exp(W, na, nal, e);
-    KV_EACH(W, q[h] = v_fast_two_sum(v_set(1), e[h].hi); q[h].lo = q[h].lo + e[h].lo;);
-    KV_EACH(W, r[h] = v_set(1) / q[h].hi;);
-    KV_EACH(W, {
-        v4 c = _mm256_fnmadd_pd(r[h], q[h].hi, v_set(1)) - r[h] * q[h].lo;
-        big[h] = v_fast_two_sum(r[h], r[h] * c);
-    });
-    KV_EACH(W, small[h] = v_dd_mul(e[h], big[h]););
-}
-
 /* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
 
 /* vok_NAME(p): 1 when the vector kernel gives the scalar kernel's bits for
@@ -840,12 +824,16 @@ KV void gw_gelu_exact_d(int W, const v4 *x, v4 *r, v4 *redo)
     });
 }
 
-/* The tanh form's common steps: w and sigmoid(w) for x in [-30, 10] with
- * |w| <= 700 (both halves), the lanes past 10 and the redo lanes. */
-KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, vdd *x3, v4 *neg, v4 *big10, v4 *bad,
+/* The tanh form's common steps: w and sigmoid(w) (sig_both's steps) for x in
+ * [-30, 10] with |w| <= 700 (both halves), the lanes past 10 and the redo
+ * lanes; for the derivative (deriv) also x*w', its steps interleaved with the
+ * exp's stages (independent chains side by side). */
+KV void gw_gelu_tanh_common(int W, int deriv, const v4 *x, vdd *xwp, v4 *neg, v4 *big10, v4 *bad,
                             vdd *big, vdd *small)
 {
-    v4 xc[2], a[2], al[2];
+    v4 xc[2], a[2], al[2], r[2];
+    vdd w[2], x3[2], e[2], q[2];
+    vexp_st X;
     KV_EACH(W, xc[h] = v_clamp(x[h], -30, 10);
             big10[h] = _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ););
     vw_gelu_w(W, xc, w, x3);
@@ -855,8 +843,22 @@ KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, vdd *x3, v4 *neg, v4 *bi
                                   _mm256_andnot_pd(big10[h], _mm256_cmp_pd(a[h], v_set(700),
                                                                            _CMP_GT_OQ)));
             al[h] = _mm256_and_pd(al[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ));
-            a[h] = v_clamp(a[h], 0, 700););
-    vw_sig_both2(W, a, al, big, small);
+            a[h] = -v_clamp(a[h], 0, 700); al[h] = -al[h];); /* exp's argument -(a + al) */
+    vx_1(W, a, &X);
+    if (deriv) KV_EACH(W, xwp[h] = v_dd_mul(x3[h], v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)););
+    vx_2(W, &X);
+    vx_3(W, a, al, &X);
+    if (deriv) KV_EACH(W, xwp[h] = v_dd_add_d(xwp[h], xc[h]););
+    vx_4(W, &X);
+    if (deriv) KV_EACH(W, xwp[h] = v_dd_mul(xwp[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO)););
+    vx_5(W, &X, e);
+    KV_EACH(W, q[h] = v_fast_two_sum(v_set(1), e[h].hi); q[h].lo = q[h].lo + e[h].lo;);
+    KV_EACH(W, r[h] = v_set(1) / q[h].hi;);
+    KV_EACH(W, {
+        v4 c = _mm256_fnmadd_pd(r[h], q[h].hi, v_set(1)) - r[h] * q[h].lo;
+        big[h] = v_fast_two_sum(r[h], r[h] * c);
+    });
+    KV_EACH(W, small[h] = v_dd_mul(e[h], big[h]););
 }
 
 /* gelu, tanh form: x*sigmoid(w) for x in [-30, 10] with |w| <= 700, x past
@@ -864,9 +866,9 @@ KV void gw_gelu_tanh_common(int W, const v4 *x, vdd *w, vdd *x3, v4 *neg, v4 *bi
  * inputs); x < -30, tiny |x| and NaN go to the scalar kernel. */
 KV void gw_gelu_tanh(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    vdd w[2], x3[2], big[2], small[2];
+    vdd big[2], small[2];
     v4 neg[2], big10[2];
-    gw_gelu_tanh_common(W, x, w, x3, neg, big10, redo, big, small);
+    gw_gelu_tanh_common(W, 0, x, NULL, neg, big10, redo, big, small);
     KV_EACH(W, redo[h] = _mm256_or_pd(redo[h], _mm256_cmp_pd(v_abs(x[h]), v_set(0x1p-900),
                                                              _CMP_LT_OQ));
             r[h] = v_round(v_dd_mul_d(v_select(neg[h], small[h], big[h]), x[h]));
@@ -876,14 +878,9 @@ KV void gw_gelu_tanh(int W, const v4 *x, v4 *r, v4 *redo)
 /* its derivative: s(w)*(1 + s(-w)*x*w'), away from the root; 1 past 10. */
 KV void gw_gelu_tanh_d(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    vdd w[2], x3[2], xwp[2], big[2], small[2];
+    vdd xwp[2], big[2], small[2];
     v4 neg[2], big10[2];
-    gw_gelu_tanh_common(W, x, w, x3, neg, big10, redo, big, small);
-    KV_EACH(W, {
-        v4 xc = v_clamp(x[h], -30, 10);
-        xwp[h] = v_dd_add_d(v_dd_mul(x3[h], v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)), xc);
-        xwp[h] = v_dd_mul(xwp[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO));
-    });
+    gw_gelu_tanh_common(W, 1, x, xwp, neg, big10, redo, big, small);
     KV_EACH(W, {
         redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu_tanh));
         vdd sp = v_select(neg[h], small[h], big[h]), sm = v_select(neg[h], big[h], small[h]);
