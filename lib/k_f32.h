@@ -11,7 +11,7 @@
  * root patches are used, as in the float64 kernels. The four-lane versions
  * (k_vec.h, vkf_/vdf_) make the same operations in the same order, so both
  * paths give the same bits; registry.c uses these for the float32 rows of
- * gelu and mish'.
+ * gelu and mish.
  */
 #ifndef ACTIV_K_F32_H
 #define ACTIV_K_F32_H
@@ -124,6 +124,26 @@ K_INLINE double kf_gelu(double x, const double *p)
 K_INLINE double df_gelu(double x, const double *p)
 {
     return p[0] != 0 ? df_gelu_tanh(x) : df_gelu_exact(x);
+}
+
+/*
+ * mish(x) = x*tanh(softplus(x)), kernels.h's one-division forms in double
+ * with E = exp(-|x|): x*(1+2E)/(1+2E+2E^2) (x > 0), x*n/(n+2), n = E(E+2)
+ * (x <= 0); all terms positive. x past 20; -0 below -700 (x*e^x is far below
+ * the floats).
+ */
+K_INLINE double kf_mish(double x, const double *p)
+{
+    (void)p;
+    if (x != x || x > 20) return x;
+    if (x < -700) return -0.0;
+    double E = exp_p(-fabs(x));
+    if (x > 0) {
+        double num = fma(2, E, 1);
+        return x * (num / fma(2 * E, E, num));
+    }
+    double n = E * (E + 2);
+    return x * (n / (n + 2));
 }
 
 /*

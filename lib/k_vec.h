@@ -1132,6 +1132,39 @@ KV v4 vdf_gelu(v4 x, const double *p, v4 *redo)
     return r;
 }
 
+/* kf_mish: |x| <= 700 in the vector, x past 20 and -0 below -700 blended
+ * in, NaN to the scalar kernel. */
+KV void gwf_mish(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 E[2];
+    KV_EACH(W, redo[h] = v_isnan(x[h]); E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
+    vw_exp_p(W, E, E);
+    KV_EACH(W, {
+        v4 e = E[h], xx = x[h];
+        v4 num = _mm256_fmadd_pd(v_set(2), e, v_set(1));
+        v4 pv = xx * (num / _mm256_fmadd_pd(v_set(2) * e, e, num));
+        v4 n = e * (e + v_set(2));
+        v4 v = _mm256_blendv_pd(xx * (n / (n + v_set(2))), pv,
+                                _mm256_cmp_pd(xx, v_set(0), _CMP_GT_OQ));
+        v = _mm256_blendv_pd(v, xx, _mm256_cmp_pd(xx, v_set(20), _CMP_GT_OQ));
+        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(xx, v_set(-700), _CMP_LT_OQ));
+    });
+}
+
+KV void vkf2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gwf_mish(2, x, r, redo);
+}
+
+KV v4 vkf_mish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gwf_mish(1, &x, &r, redo);
+    return r;
+}
+
 /* df_mish: |x| <= 700 clamped (the scalar kernel's), 1 past 40, -0 below
  * -700, NaN and the root patch to the scalar kernel. */
 KV void gwf_mish_d(int W, const v4 *x, v4 *r, v4 *redo)

@@ -263,7 +263,7 @@ ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
 ACTIV_EW_LOOPS_VEC(silu)
-ACTIV_EW_LOOPS_VEC_F32_D(mish)
+ACTIV_EW_LOOPS_VEC_F32_VD(mish)
 ACTIV_EW_LOOPS_VEC(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS(hardtanh)
@@ -506,9 +506,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
-                    "double; the derivative's root at -1.1924 by a fitted t*P(t). float32 "
-                    "derivative: the same fractions in plain double (below 2^-44), rounded "
-                    "once to float.",
+                    "double; the derivative's root at -1.1924 by a fitted t*P(t). float32: "
+                    "the same fractions in plain double (below 2^-44), rounded once to float.",
         .ew = &mish_ew,
     },
     {
