@@ -199,17 +199,19 @@ KV v4 v_near(v4 x, const struct k_root *R)
     } while (0)
 
 /* The plain pair for kernels without their own two-group form. */
-#define KV_PAIR(k)                                                                                 \
+#define KV_PAIR_V(k)                                                                               \
     KV void vk2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                 \
     {                                                                                              \
         r[0] = vk_##k(x[0], p, &redo[0]);                                                          \
         r[1] = vk_##k(x[1], p, &redo[1]);                                                          \
-    }                                                                                              \
+    }
+#define KV_PAIR_D(k)                                                                               \
     KV void vd2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                 \
     {                                                                                              \
         r[0] = vd_##k(x[0], p, &redo[0]);                                                          \
         r[1] = vd_##k(x[1], p, &redo[1]);                                                          \
     }
+#define KV_PAIR(k) KV_PAIR_V(k) KV_PAIR_D(k)
 
 /* v_exp on W groups, in stages (vx_1 .. vx_5) so that other work can be
  * interleaved with them (vw_phi_mills). */
@@ -595,66 +597,122 @@ KV vdd v_log1p_small(v4 r1, v4 r2)
     return l1;
 }
 
-/* log(hi + lo + lo2) for normal hi > 0: log_dd3's steps (table by gather). */
-KV vdd v_log3(v4 hi, v4 lo, v4 lo2)
+/* log_dd3's steps (v_log3) on W groups. */
+KV void vw_log3(int W, const v4 *hi, const v4 *lo, const v4 *lo2, vdd *out)
 {
-    __m256i b = _mm256_castpd_si256(hi);
-    __m256i eb = _mm256_srli_epi64(b, 52);
-    v4 e = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
-    e = (e - v_set(0x1p52)) - v_set(1023); /* the exponent, exactly */
-    v4 m = _mm256_castsi256_pd(
-        _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
-                        _mm256_set1_epi64x(0x3ff0000000000000LL)));
-    __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
-    idx = _mm256_add_epi64(idx, _mm256_add_epi64(idx, idx)); /* rows of 3 */
-    v4 L0 = _mm256_i64gather_pd(&k_log_tab[0][0], idx, 8);
-    v4 L1 = _mm256_i64gather_pd(&k_log_tab[0][1], idx, 8);
-    v4 L2 = _mm256_i64gather_pd(&k_log_tab[0][2], idx, 8);
-    vdd p = v_two_prod(m, L0);
-    vdd r = v_two_sum(p.hi - v_set(1), p.lo + lo / hi * p.hi);
-    r.lo = r.lo + lo2 / hi * p.hi;
-    vdd c = v_dd_add((vdd){e * v_set(K_LN2_HI), e * v_set(K_LN2_LO)}, (vdd){L1, L2});
-    return v_dd_add(c, v_log1p_small(r.hi, r.lo));
+    v4 e[2], m[2], L0[2], L1[2], L2[2];
+    vdd r[2], c[2];
+    KV_EACH(W, {
+        __m256i b = _mm256_castpd_si256(hi[h]);
+        __m256i eb = _mm256_srli_epi64(b, 52);
+        e[h] = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
+        e[h] = (e[h] - v_set(0x1p52)) - v_set(1023);
+        m[h] = _mm256_castsi256_pd(
+            _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+                            _mm256_set1_epi64x(0x3ff0000000000000LL)));
+        __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
+        const double *t0 = k_log_tab[_mm256_extract_epi64(idx, 0)];
+        const double *t1 = k_log_tab[_mm256_extract_epi64(idx, 1)];
+        const double *t2 = k_log_tab[_mm256_extract_epi64(idx, 2)];
+        const double *t3 = k_log_tab[_mm256_extract_epi64(idx, 3)];
+        v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t0)), _mm_loadu_pd(t2), 1);
+        v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t1)), _mm_loadu_pd(t3), 1);
+        L0[h] = _mm256_unpacklo_pd(la, lb), L1[h] = _mm256_unpackhi_pd(la, lb);
+        L2[h] = _mm256_setr_pd(t0[2], t1[2], t2[2], t3[2]);
+    });
+    KV_EACH(W, {
+        vdd p = v_two_prod(m[h], L0[h]);
+        r[h] = v_two_sum(p.hi - v_set(1), p.lo + lo[h] / hi[h] * p.hi);
+        r[h].lo = r[h].lo + lo2[h] / hi[h] * p.hi;
+    });
+    KV_EACH(W, c[h] = v_dd_add((vdd){e[h] * v_set(K_LN2_HI), e[h] * v_set(K_LN2_LO)},
+                               (vdd){L1[h], L2[h]}););
+    KV_EACH(W, out[h] = v_dd_add(c[h], v_log1p_small(r[h].hi, r[h].lo)););
 }
 
-/* softplus_core for |t| <= 700: max(t, 0) + log1p(exp(-|t|)), as a dd. */
-KV vdd v_softplus_core(vdd t)
+/* softplus_core for |t| <= 700: max(t, 0) + log1p(exp(-|t|)), as a dd; on W
+ * groups. */
+KV void vw_softplus_core(int W, const vdd *t, vdd *out)
 {
-    v4 a = v_abs(t.hi), neg = _mm256_cmp_pd(t.hi, v_set(0), _CMP_LT_OQ);
-    v4 al = _mm256_blendv_pd(t.lo, -t.lo, neg);
-    vdd E = v_exp(-a, -al);
-    vdd s = v_fast_two_sum(v_set(1), E.hi);
-    vdd l = v_log3(s.hi, s.lo, E.lo);
-    v4 pos = _mm256_cmp_pd(t.hi, v_set(0), _CMP_GT_OQ);
-    return v_dd_add(l, (vdd){_mm256_and_pd(t.hi, pos), _mm256_and_pd(t.lo, pos)});
+    v4 a[2], al[2], shi[2], slo[2], elo[2];
+    vdd E[2];
+    KV_EACH(W, {
+        a[h] = v_abs(t[h].hi);
+        v4 neg = _mm256_cmp_pd(t[h].hi, v_set(0), _CMP_LT_OQ);
+        al[h] = -_mm256_blendv_pd(t[h].lo, -t[h].lo, neg);
+        a[h] = -a[h];
+    });
+    vw_exp(W, a, al, E);
+    KV_EACH(W, {
+        vdd s = v_fast_two_sum(v_set(1), E[h].hi);
+        shi[h] = s.hi, slo[h] = s.lo, elo[h] = E[h].lo;
+    });
+    vw_log3(W, shi, slo, elo, out);
+    KV_EACH(W, {
+        v4 pos = _mm256_cmp_pd(t[h].hi, v_set(0), _CMP_GT_OQ);
+        out[h] = v_dd_add(out[h], (vdd){_mm256_and_pd(t[h].hi, pos), _mm256_and_pd(t[h].lo, pos)});
+    });
 }
 
 /* logsigmoid(x) = -softplus_core(-x), |x| <= 700. */
+KV void gw_logsigmoid(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    vdd t[2], s[2];
+    KV_EACH(W, redo[h] = v_outside(v_abs(x[h]), 0, 700);
+            t[h] = (vdd){-v_clamp(x[h], -700, 700), v_set(0)};);
+    vw_softplus_core(W, t, s);
+    KV_EACH(W, r[h] = -v_round(s[h]););
+}
+
 KV v4 vk_logsigmoid(v4 x, const double *p, v4 *redo)
 {
     (void)p;
-    *redo = v_outside(v_abs(x), 0, 700);
-    vdd t = {-v_clamp(x, -700, 700), v_set(0)};
-    return -v_round(v_softplus_core(t));
+    v4 r;
+    gw_logsigmoid(1, &x, &r, redo);
+    return r;
+}
+
+KV void vk2_logsigmoid(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gw_logsigmoid(2, x, r, redo);
 }
 
 /* softplus(x) = softplus_core(beta*x)/beta below the threshold, x above it. */
+KV void gw_softplus(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    vdd t[2], s[2];
+    v4 lin[2], ok[2];
+    KV_EACH(W, {
+        t[h] = v_two_prod(v_set(p[0]), x[h]);
+        v4 th = v_set(p[1]);
+        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
+                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
+                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
+        ok[h] = _mm256_cmp_pd(v_abs(t[h].hi), v_set(700), _CMP_LE_OQ);
+        t[h].hi = _mm256_and_pd(t[h].hi, ok[h]), t[h].lo = _mm256_and_pd(t[h].lo, ok[h]);
+    });
+    vw_softplus_core(W, t, s);
+    KV_EACH(W, {
+        v4 beta = v_set(p[0]), q = s[h].hi / beta;
+        v4 rr = q + (_mm256_fnmadd_pd(q, beta, s[h].hi) + s[h].lo) / beta;
+        v4 tiny = v_outside(v_abs(q), 0x1p-960, 0x1p960); /* dd_scale's slow path */
+        v4 not_ok = _mm256_xor_pd(ok[h], _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
+        redo[h] = _mm256_andnot_pd(lin[h], _mm256_or_pd(not_ok, tiny));
+        r[h] = _mm256_blendv_pd(rr, x[h], lin[h]);
+    });
+}
+
 KV v4 vk_softplus(v4 x, const double *p, v4 *redo)
 {
-    vdd t = v_two_prod(v_set(p[0]), x);
-    v4 th = v_set(p[1]);
-    v4 lin = _mm256_or_pd(_mm256_cmp_pd(t.hi, th, _CMP_GT_OQ),
-                          _mm256_and_pd(_mm256_cmp_pd(t.hi, th, _CMP_EQ_OQ),
-                                        _mm256_cmp_pd(t.lo, v_set(0), _CMP_GT_OQ)));
-    v4 ok = _mm256_cmp_pd(v_abs(t.hi), v_set(700), _CMP_LE_OQ);
-    t.hi = _mm256_and_pd(t.hi, ok), t.lo = _mm256_and_pd(t.lo, ok);
-    vdd s = v_softplus_core(t);
-    v4 beta = v_set(p[0]), q = s.hi / beta;
-    v4 r = q + (_mm256_fnmadd_pd(q, beta, s.hi) + s.lo) / beta;
-    v4 tiny = v_outside(v_abs(q), 0x1p-960, 0x1p960); /* dd_scale's slow path */
-    v4 not_ok = _mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
-    *redo = _mm256_andnot_pd(lin, _mm256_or_pd(not_ok, tiny));
-    return _mm256_blendv_pd(r, x, lin);
+    v4 r;
+    gw_softplus(1, &x, p, &r, redo);
+    return r;
+}
+
+KV void vk2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    gw_softplus(2, x, p, r, redo);
 }
 
 /* ---- gelu ---- */
@@ -1209,10 +1267,10 @@ KV_PAIR(sigmoid)
 KV_PAIR(tanh)
 KV_PAIR(silu)
 KV_PAIR(tanhshrink)
-KV_PAIR(logsigmoid)
+KV_PAIR_D(logsigmoid)
 KV_PAIR(elu)
 KV_PAIR(selu)
-KV_PAIR(softplus)
+KV_PAIR_D(softplus)
 KV_PAIR(celu)
 
 #endif
