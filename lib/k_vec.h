@@ -506,32 +506,31 @@ KV void gw_mish(int W, const v4 *x, v4 *r, v4 *redo)
     });
 }
 
-/* mish' on |x| <= 700, x <= 40, away from the root. */
+/* mish' on |x| <= 700, x <= 40, away from the root: d_mish's one fraction. */
 KV void gw_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
 {
-    v4 a[2];
-    vdd E[2], E2[2], Ep1[2], Ep2[2], D[2], pnum[2], pden[2], n2[2], nnum[2], nden[2];
-    KV_EACH(W, a[h] = v_abs(x[h]);
+    v4 a[2], pos[2];
+    vdd E[2], E2[2], A[2], P[2], N[2];
+    KV_EACH(W, a[h] = v_abs(x[h]); pos[h] = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
             redo[h] = _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
                                    _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
     v4 na[2], zero[2] = {v_set(0), v_set(0)};
     KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
     vw_exp(W, na, zero, E);
-    KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]); Ep1[h] = v_dd_add_d(E[h], v_set(1));
-            Ep2[h] = v_dd_add_d(E[h], v_set(2)););
-    KV_EACH(W, D[h] = v_dd_add(v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1)),
-                               v_dd_mul_d(E2[h], v_set(2))););
-    KV_EACH(W, pnum[h] = v_dd_add(v_dd_mul(v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1)), D[h]),
-                                  v_dd_mul_d(v_dd_mul(E2[h], Ep1[h]), v_set(4) * x[h])););
-    KV_EACH(W, pden[h] = v_dd_mul(D[h], D[h]););
-    KV_EACH(W, n2[h] = v_dd_add_d(v_dd_mul(E[h], Ep2[h]), v_set(2)););
-    KV_EACH(W, nnum[h] = v_dd_mul(E[h], v_dd_add(v_dd_mul(Ep2[h], n2[h]),
-                                                 v_dd_mul_d(Ep1[h], v_set(4) * x[h]))););
-    KV_EACH(W, nden[h] = v_dd_mul(n2[h], n2[h]););
+    KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]););
     KV_EACH(W, {
-        v4 pos = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
-        r[h] = v_round(v_dd_div(v_select(pos, pnum[h], nnum[h]), v_select(pos, pden[h], nden[h])));
+        vdd E_2 = {v_set(2) * E[h].hi, v_set(2) * E[h].lo}, zz = {v_set(0), v_set(0)};
+        A[h] = v_dd_add(v_dd_add_d(E_2, _mm256_and_pd(pos[h], v_set(1))), v_select(pos[h], zz, E2[h]));
+        vdd E2_2 = {v_set(2) * E2[h].hi, v_set(2) * E2[h].lo};
+        P[h] = v_dd_add(v_dd_add_d(E_2, _mm256_blendv_pd(v_set(2), v_set(1), pos[h])),
+                        v_select(pos[h], E2_2, E2[h]));
     });
+    KV_EACH(W, {
+        vdd B = v_select(pos[h], E2[h], E[h]);
+        N[h] = v_dd_mul_d(v_dd_mul(B, v_dd_add_d(E[h], v_set(1))), v_set(4) * x[h]);
+    });
+    KV_EACH(W, N[h] = v_dd_add(v_dd_mul(A[h], P[h]), N[h]););
+    KV_EACH(W, r[h] = v_round(v_dd_div(N[h], v_dd_mul(P[h], P[h]))););
 }
 
 KV v4 vk_mish(v4 x, const double *p, v4 *redo)
