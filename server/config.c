@@ -32,7 +32,7 @@ struct option_spec {
 static const struct option_spec options[] = {
     {"bind", OPT_STR, F(bind), 0, 0, "127.0.0.1", "address to listen on (0.0.0.0 for all)"},
     {"port", OPT_UINT, F(port), 0, 65535, "8080", "TCP port (0: any free port, printed)"},
-    {"threads", OPT_UINT, F(threads), 1, 1024, NULL, "worker threads (default: CPUs)"},
+    {"threads", OPT_UINT, F(threads), 1, 256, NULL, "worker threads (default: CPUs)"},
     {"max-body", OPT_SIZE, F(max_body), 64, 1ull << 32, "64Mi",
      "largest request body in bytes (k/M/G or Ki/Mi/Gi suffixes)"},
     {"max-buffer", OPT_SIZE, F(max_buffer), 64, 1ull << 40, "1Gi",

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "listen.h"
 #include "observe.h"
 #include "problem.h"
 
@@ -393,77 +394,89 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     mhd_last[strcspn(mhd_last, "\r\n")] = 0;
 }
 
-/* --bind address and port as a sockaddr; -1 if not a numeric address. */
-static int parse_bind(const char *addr, unsigned port, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)port);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)port);
-        return 0;
-    }
-    return -1;
-}
-
 /* Per-connection buffer of MHD: it bounds the request line plus headers and
  * the size of each body chunk read, and MHD zeroes it between requests, so
  * it is paid on every small request. 16 KiB keeps that cheap while headers
  * stay as large as nginx's default allows (4 x 8k). */
 #define CONN_MEMORY (16 * 1024)
 
+/* Every connection's open and close: the request deadline's bookkeeping and
+ * the balancer's counts. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    server *s = cls;
+    deadline_notify(NULL, c, socket_context, code);
+    lb_notify(s->lb, c, code);
+}
+
+/* One MHD daemon per thread, without a listening socket: the balancer
+ * (listen.c) accepts and hands connections over. */
+static struct MHD_Daemon *start_daemon(server *s)
+{
+    const config *c = &s->cfg;
+    return MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+        MHD_OPTION_END);
+}
+
+static void stop_daemons(server *s)
+{
+    for (unsigned i = 0; i < s->n_mhd; i++) MHD_stop_daemon(s->mhd[i]);
+    s->n_mhd = 0;
+}
+
 int http_start(server *s)
 {
     const config *c = &s->cfg;
-    struct sockaddr_storage ss;
-    if (parse_bind(c->bind, c->port, &ss) != 0) {
-        fprintf(stderr, "activd: --bind '%s' is not an IPv4 or IPv6 address\n", c->bind);
+    char err[160];
+    int fd = lb_open(c->bind, c->port, &s->port, err, sizeof err);
+    if (fd < 0) {
+        fprintf(stderr, "activd: cannot listen on %s:%u: %s\n", c->bind, c->port, err);
         return -1;
     }
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     s->started = http_now();
     id_seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32;
-    s->mhd = MHD_start_daemon(
-        flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-        NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, NULL, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)(c->threads > 1 ? c->threads : 0), MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_connections_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_END);
-    if (!s->mhd) {
-        fprintf(stderr, "activd: cannot listen on %s:%u: %s\n", c->bind, c->port,
-                mhd_last[0] ? mhd_last : "libmicrohttpd could not start");
-        return -1;
+    unsigned n = c->threads < HTTP_MAX_THREADS ? c->threads : HTTP_MAX_THREADS;
+    for (s->n_mhd = 0; s->n_mhd < n; s->n_mhd++) {
+        if (!(s->mhd[s->n_mhd] = start_daemon(s))) {
+            fprintf(stderr, "activd: cannot start libmicrohttpd: %s\n",
+                    mhd_last[0] ? mhd_last : "unknown reason");
+            goto fail;
+        }
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : c->port;
     atomic_store(&mhd_started, 1);
     if (deadline_start(c->request_timeout) != 0) {
         fprintf(stderr, "activd: cannot start the request-deadline thread\n");
-        MHD_stop_daemon(s->mhd);
-        return -1;
+        goto fail;
+    }
+    s->lb = lb_start(fd, s->mhd, s->n_mhd, c->max_connections, c->max_connections_per_ip);
+    if (!s->lb) {
+        fprintf(stderr, "activd: cannot start the accepting thread\n");
+        deadline_stop();
+        goto fail;
     }
     atomic_store(&s->state, STATE_READY);
     return 0;
+fail:
+    stop_daemons(s);
+    close(fd);
+    return -1;
 }
 
 void http_drain_and_stop(server *s)
 {
     atomic_store(&s->state, STATE_DRAINING);
-    MHD_socket fd = MHD_quiesce_daemon(s->mhd); /* no new connections */
-    if (fd != MHD_INVALID_SOCKET) close(fd);
+    lb_stop(s->lb); /* the listening socket closes: new connections are refused */
     double deadline = http_now() + s->cfg.drain_timeout;
     while (atomic_load(&s->inflight) > 0 && http_now() < deadline) usleep(10 * 1000);
-    MHD_stop_daemon(s->mhd);
-    s->mhd = NULL;
+    stop_daemons(s);
+    lb_free(s->lb);
+    s->lb = NULL;
     deadline_stop();
 }

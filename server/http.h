@@ -28,9 +28,15 @@ enum http_method {
 
 enum server_state { STATE_STARTING = 0, STATE_READY = 1, STATE_DRAINING = 2 };
 
+#define HTTP_MAX_THREADS 256
+
+struct balancer;
+
 typedef struct server {
     config cfg;
-    struct MHD_Daemon *mhd;
+    struct MHD_Daemon *mhd[HTTP_MAX_THREADS]; /* one per thread, fed by lb */
+    unsigned n_mhd;
+    struct balancer *lb;
     unsigned port; /* actual port (cfg.port may be 0) */
     _Atomic int state;
     atomic_long inflight;   /* requests whose headers arrived and that are not complete */

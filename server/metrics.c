@@ -9,6 +9,8 @@
  */
 #include "metrics.h"
 
+#include "listen.h"
+
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -151,6 +153,12 @@ enum MHD_Result route_metrics(req *r)
               "(this scrape included).\n# TYPE activd_in_flight_requests gauge\n"
               "activd_in_flight_requests %ld\n",
               atomic_load(&r->srv->inflight));
+    unsigned open[HTTP_MAX_THREADS],
+        n = r->srv->lb ? lb_counts(r->srv->lb, open, HTTP_MAX_THREADS) : 0;
+    ob_puts(&b, "# HELP activd_open_connections Open connections per worker thread (the acceptor "
+                "gives each new one to the least busy).\n# TYPE activd_open_connections gauge\n");
+    for (unsigned i = 0; i < n; i++)
+        ob_printf(&b, "activd_open_connections{worker=\"%u\"} %u\n", i, open[i]);
     ob_puts(&b, "# HELP activd_uptime_seconds Seconds since the daemon started serving.\n"
                 "# TYPE activd_uptime_seconds gauge\nactivd_uptime_seconds ");
     put_num(&b, http_now() - r->srv->started);

@@ -288,6 +288,40 @@ START_TEST(buffer_budget)
 }
 END_TEST
 
+/* Connections opened all at once are spread evenly over the worker threads
+ * (least-connections acceptor), as /metrics shows. */
+START_TEST(connections_balanced)
+{
+    testd d;
+    static const char *const args[] = {"--log", "off", "--threads", "4", NULL};
+    static const char get[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char buf[4096];
+    int fds[11];
+    ck_assert_int_eq(testd_start(&d, args), 0);
+    for (int i = 0; i < 11; i++) {
+        fds[i] = connect_to(d.port);
+        ck_assert(fds[i] >= 0 && write(fds[i], get, strlen(get)) > 0);
+    }
+    for (int i = 0; i < 11; i++) ck_assert(read(fds[i], buf, sizeof buf) > 0); /* kept alive */
+    http_resp r;
+    ck_assert_int_eq(http_get(&d, "/metrics", &r), 0);
+    unsigned lo = ~0u, hi = 0, sum = 0, k, workers = 0;
+    for (const char *p = r.body; (p = strstr(p, "activd_open_connections{worker=")) != NULL; p++) {
+        ck_assert(sscanf(strchr(p, '}') + 1, " %u", &k) == 1);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+        sum += k;
+        workers++;
+    }
+    http_resp_free(&r);
+    ck_assert_uint_eq(workers, 4);
+    ck_assert_uint_eq(sum, 12); /* the 11 and the scrape's own */
+    ck_assert_msg(hi - lo <= 1, "unbalanced: %u to %u per worker", lo, hi);
+    for (int i = 0; i < 11; i++) close(fds[i]);
+    ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lifecycle");
@@ -301,6 +335,7 @@ int main(void)
     tcase_add_test(t, sigterm_drains_inflight);
     tcase_add_test(t, slow_client_cut_off);
     tcase_add_test(t, buffer_budget);
+    tcase_add_test(t, connections_balanced);
     suite_add_tcase(s, t);
     return check_run(s);
 }
