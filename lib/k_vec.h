@@ -1261,6 +1261,195 @@ KV v4 vdf_mish(v4 x, const double *p, v4 *redo)
 }
 
 
+/* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
+
+/* Lanes where x is NaN keep x itself (the scalar kernels return x). */
+KV v4 v_keep_nan(v4 r, v4 x)
+{
+    return _mm256_blendv_pd(r, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+}
+
+KV v4 v_gt(v4 a, double b)
+{
+    return _mm256_cmp_pd(a, v_set(b), _CMP_GT_OQ);
+}
+
+KV v4 v_lt(v4 a, double b)
+{
+    return _mm256_cmp_pd(a, v_set(b), _CMP_LT_OQ);
+}
+
+#define vok_relu        vok_any
+#define vok_leaky_relu  vok_any
+#define vok_prelu       vok_any
+#define vok_relu6       vok_any
+#define vok_hardtanh    vok_any
+#define vok_softshrink  vok_any
+#define vok_hardshrink  vok_any
+#define vok_threshold   vok_any
+#define vok_hardswish   vok_any
+
+KV v4 vk_relu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    return v_keep_nan(_mm256_blendv_pd(v_set(0), x, v_gt(x, 0)), x);
+}
+
+KV v4 vd_relu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    return v_keep_nan(_mm256_blendv_pd(v_set(0), v_set(1), v_gt(x, 0)), x);
+}
+
+KV v4 vk_leaky_relu(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    return _mm256_blendv_pd(v_set(p[0]) * x, x, v_gt(x, 0));
+}
+
+KV v4 vd_leaky_relu(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    return v_keep_nan(_mm256_blendv_pd(v_set(p[0]), v_set(1), v_gt(x, 0)), x);
+}
+
+#define vk_prelu vk_leaky_relu
+#define vd_prelu vd_leaky_relu
+
+/* clamp(x, lo, hi) as k_hardtanh: lo where x < lo, else hi where x > hi. */
+KV v4 v_hardtanh(v4 x, double lo, double hi)
+{
+    v4 r = _mm256_blendv_pd(x, v_set(hi), v_gt(x, hi));
+    return v_keep_nan(_mm256_blendv_pd(r, v_set(lo), v_lt(x, lo)), x);
+}
+
+KV v4 vk_hardtanh(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    return v_hardtanh(x, p[0], p[1]);
+}
+
+KV v4 vd_hardtanh(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    v4 in = _mm256_and_pd(v_gt(x, p[0]), v_lt(x, p[1]));
+    return v_keep_nan(_mm256_and_pd(in, v_set(1)), x);
+}
+
+/* relu6(-0.0) = +0: a zero result is +0. */
+KV v4 vk_relu6(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    v4 r = v_hardtanh(x, 0, 6);
+    return _mm256_blendv_pd(r, v_set(0), _mm256_cmp_pd(r, v_set(0), _CMP_EQ_OQ));
+}
+
+KV v4 vd_relu6(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    v4 in = _mm256_and_pd(v_gt(x, 0), v_lt(x, 6));
+    return v_keep_nan(_mm256_and_pd(in, v_set(1)), x);
+}
+
+KV v4 vk_softshrink(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    v4 l = v_set(p[0]);
+    v4 r = _mm256_blendv_pd(v_set(0), x + l, _mm256_cmp_pd(x, -l, _CMP_LT_OQ));
+    r = _mm256_blendv_pd(r, x - l, _mm256_cmp_pd(x, l, _CMP_GT_OQ));
+    return v_keep_nan(r, x);
+}
+
+KV v4 vd_softshrink(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    v4 l = v_set(p[0]);
+    v4 out = _mm256_or_pd(_mm256_cmp_pd(x, l, _CMP_GT_OQ), _mm256_cmp_pd(x, -l, _CMP_LT_OQ));
+    return v_keep_nan(_mm256_and_pd(out, v_set(1)), x);
+}
+
+KV v4 vk_hardshrink(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    v4 l = v_set(p[0]);
+    v4 out = _mm256_or_pd(_mm256_cmp_pd(x, l, _CMP_GT_OQ), _mm256_cmp_pd(x, -l, _CMP_LT_OQ));
+    return v_keep_nan(_mm256_and_pd(out, x), x);
+}
+
+#define vd_hardshrink vd_softshrink
+
+/* threshold: x <= th ? value : x (NaN: x) */
+KV v4 vk_threshold(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    return _mm256_blendv_pd(x, v_set(p[1]), _mm256_cmp_pd(x, v_set(p[0]), _CMP_LE_OQ));
+}
+
+KV v4 vd_threshold(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    return v_keep_nan(_mm256_and_pd(v_gt(x, p[0]), v_set(1)), x);
+}
+
+/* (a.hi + a.lo)/b as dd_div_d's steps. */
+KV vdd v_dd_div_d(vdd a, v4 b)
+{
+    v4 q = a.hi / b;
+    v4 r = _mm256_fnmadd_pd(q, b, a.hi) + a.lo;
+    return v_fast_two_sum(q, r / b);
+}
+
+/* hardsigmoid at the default parameters (k_hardsigmoid's (x + 3)/6 in dd);
+ * other parameters stay with the scalar kernel (vok). */
+static inline int vok_hardsigmoid(const double *p)
+{
+    return p[0] == 1.0 / 6 && p[1] == 0.5;
+}
+
+KV v4 vk_hardsigmoid(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    v4 r = v_round(v_dd_div_d(v_two_sum(x, v_set(3)), v_set(6)));
+    r = _mm256_blendv_pd(r, v_set(1), _mm256_cmp_pd(x, v_set(3), _CMP_GE_OQ));
+    r = _mm256_blendv_pd(r, v_set(0), _mm256_cmp_pd(x, v_set(-3), _CMP_LE_OQ));
+    return v_keep_nan(r, x);
+}
+
+KV v4 vd_hardsigmoid(v4 x, const double *p, v4 *redo)
+{
+    *redo = v_set(0);
+    v4 in = _mm256_and_pd(v_gt(x, -3), v_lt(x, 3));
+    return v_keep_nan(_mm256_and_pd(in, v_set(p[0])), x);
+}
+
+/* hardswish: x*(x + 3)/6 in dd between -3 and 3 (products whose size leaves
+ * dd_scale's fast range, |x| below 2^-59, to the scalar kernel). */
+KV v4 vk_hardswish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    vdd m = v_dd_mul_d(v_dd_div_d(v_two_sum(x, v_set(3)), v_set(6)), x);
+    v4 mid = _mm256_and_pd(v_gt(x, -3), v_lt(x, 3));
+    *redo = _mm256_and_pd(mid, v_outside(v_abs(m.hi), 0x1p-60, 0x1p60));
+    v4 r = _mm256_blendv_pd(x, v_round(m), v_lt(x, 3));
+    r = _mm256_blendv_pd(r, v_set(0), _mm256_cmp_pd(x, v_set(-3), _CMP_LE_OQ));
+    return v_keep_nan(r, x);
+}
+
+KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    *redo = v_set(0);
+    v4 r = v_round(v_dd_div_d(v_two_sum(x, v_set(1.5)), v_set(3)));
+    r = _mm256_blendv_pd(r, v_set(1), _mm256_cmp_pd(x, v_set(3), _CMP_GE_OQ));
+    r = _mm256_blendv_pd(r, v_set(0), _mm256_cmp_pd(x, v_set(-3), _CMP_LE_OQ));
+    return v_keep_nan(r, x);
+}
+
 /* Kernels without a two-group form of their own. */
 KV_PAIR(sigmoid)
 KV_PAIR(tanh)
@@ -1271,6 +1460,16 @@ KV_PAIR(elu)
 KV_PAIR(selu)
 KV_PAIR_D(softplus)
 KV_PAIR(celu)
+KV_PAIR(relu)
+KV_PAIR(leaky_relu)
+KV_PAIR(prelu)
+KV_PAIR(relu6)
+KV_PAIR(hardtanh)
+KV_PAIR(softshrink)
+KV_PAIR(hardshrink)
+KV_PAIR(threshold)
+KV_PAIR(hardsigmoid)
+KV_PAIR(hardswish)
 
 #endif
 #endif
