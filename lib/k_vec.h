@@ -169,6 +169,17 @@ KV v4 v_outside(v4 a, double lo, double hi)
                         _mm256_cmp_pd(a, v_set(hi), _CMP_NLE_UQ));
 }
 
+/* Lanes where a > b, a < b (false for NaN). */
+KV v4 v_gt(v4 a, double b)
+{
+    return _mm256_cmp_pd(a, v_set(b), _CMP_GT_OQ);
+}
+
+KV v4 v_lt(v4 a, double b)
+{
+    return _mm256_cmp_pd(a, v_set(b), _CMP_LT_OQ);
+}
+
 /* Clamp into [lo, hi] so masked lanes compute harmless numbers. */
 KV v4 v_clamp(v4 a, double lo, double hi)
 {
@@ -1189,6 +1200,65 @@ KV v4 vdf_gelu(v4 x, const double *p, v4 *redo)
     return r;
 }
 
+/* gf_sig on W groups: sigmoid(w) and sigmoid(-w), |w| clamped at 700. */
+KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
+{
+    v4 e[2];
+    KV_EACH(W, e[h] = -_mm256_min_pd(v_abs(w[h]), v_set(700)););
+    vw_exp_p(W, e, e);
+    KV_EACH(W, {
+        v4 big = v_set(1) / (v_set(1) + e[h]), small = e[h] * big;
+        v4 pos = _mm256_cmp_pd(w[h], v_set(0), _CMP_GE_OQ);
+        sp[h] = _mm256_blendv_pd(small, big, pos);
+        sm[h] = _mm256_blendv_pd(big, small, pos);
+    });
+}
+
+/* kf_silu / df_silu: x <= 40 in the vector (x, or 1, past 40; -0 below
+ * -700), NaN (and the root patch) to the scalar kernel. */
+KV void gwf_silu(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 sp[2], sm[2];
+    KV_EACH(W, redo[h] = v_isnan(x[h]);
+            if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_silu)););
+    vw_gf_sig(W, x, sp, sm);
+    KV_EACH(W, {
+        v4 v = deriv ? sp[h] * _mm256_fmadd_pd(x[h], sm[h], v_set(1)) : x[h] * sp[h];
+        v = _mm256_blendv_pd(v, deriv ? v_set(1) : x[h], v_gt(x[h], 40));
+        r[h] = _mm256_blendv_pd(v, v_set(-0.0), v_lt(x[h], -700));
+    });
+}
+
+#define vokf_silu vok_any
+
+KV void vkf2_silu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gwf_silu(2, 0, x, r, redo);
+}
+
+KV void vdf2_silu(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gwf_silu(2, 1, x, r, redo);
+}
+
+KV v4 vkf_silu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gwf_silu(1, 0, &x, &r, redo);
+    return r;
+}
+
+KV v4 vdf_silu(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gwf_silu(1, 1, &x, &r, redo);
+    return r;
+}
+
 /* kf_mish: |x| <= 700 in the vector, x past 20 and -0 below -700 blended
  * in, NaN to the scalar kernel. */
 KV void gwf_mish(int W, const v4 *x, v4 *r, v4 *redo)
@@ -1267,16 +1337,6 @@ KV v4 vdf_mish(v4 x, const double *p, v4 *redo)
 KV v4 v_keep_nan(v4 r, v4 x)
 {
     return _mm256_blendv_pd(r, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-}
-
-KV v4 v_gt(v4 a, double b)
-{
-    return _mm256_cmp_pd(a, v_set(b), _CMP_GT_OQ);
-}
-
-KV v4 v_lt(v4 a, double b)
-{
-    return _mm256_cmp_pd(a, v_set(b), _CMP_LT_OQ);
 }
 
 #define vok_relu        vok_any
