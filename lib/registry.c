@@ -751,8 +751,11 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "shifted by the row maximum, x_i - m exact, exp and sums in double-double, "
-                    "one rounding per output. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
-                    "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|).",
+                    "one rounding per output; the VJP's dot product as D/s, D = sum(g_j*e^(x_j-m)) "
+                    "summed beside s. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
+                    "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|). "
+                    "float32 VJP: that difference in double-double, times y_i in plain double "
+                    "(2^-49).",
         .rw = &activ_softmax_rw,
     },
     {
@@ -768,9 +771,11 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "(x_i - m) - log1p(sum of the other terms), both <= 0 so nothing cancels; "
-                    "double-double throughout. VJP only: within 2 ULP unless g_i - "
-                    "softmax_i*sum(g_j) cancels; then the error is at most "
-                    "2^-60*(|g_i| + softmax_i*sum|g_j|).",
+                    "double-double throughout. VJP g_i - e^(x_i-m)*K, K = sum(g_j)/s: within 2 "
+                    "ULP unless it cancels; then the error is at most "
+                    "2^-60*(|g_i| + softmax_i*sum|g_j|). float32 VJP: in plain double where the "
+                    "difference keeps 2^-12 of its terms (error below 2^-37), else in "
+                    "double-double.",
         .rw = &activ_log_softmax_rw,
     },
 };

@@ -216,6 +216,31 @@ KV void exp_shift8(const v4 *xv, double m, double cut, vdd *e, int *ok)
     vw_exp(2, dh, dl, e);
 }
 
+/* The same in plain double (k_f32.h's exp_p, the rounding of x - m carried
+ * as the factor 1 + d.lo): relative error below 2^-50, for float32 outputs
+ * that need no more (the softmax VJP's y_i). Returned as (e, 0). */
+KV void exp_shift8_p(const v4 *xv, double m, double cut, vdd *e, int *ok)
+{
+    v4 dh[2], dl[2], r[2];
+    KV_EACH(2, {
+        vdd d = v_two_sum(xv[h], v_set(-m));
+        v4 okv = _mm256_cmp_pd(d.hi, v_set(cut), _CMP_GE_OQ);
+        ok[h] = _mm256_movemask_pd(okv);
+        dh[h] = _mm256_and_pd(d.hi, okv), dl[h] = _mm256_and_pd(d.lo, okv);
+    });
+    vw_exp_p(2, dh, r);
+    KV_EACH(2, e[h] = (vdd){_mm256_fmadd_pd(r[h], dl[h], r[h]), v_set(0)};);
+}
+
+KV vdd exp_shift4_p(v4 xv, double m, double cut, int *ok)
+{
+    vdd d = v_two_sum(xv, v_set(-m));
+    v4 okv = _mm256_cmp_pd(d.hi, v_set(cut), _CMP_GE_OQ), r, dh = _mm256_and_pd(d.hi, okv);
+    *ok = _mm256_movemask_pd(okv);
+    vw_exp_p(1, &dh, &r);
+    return (vdd){_mm256_fmadd_pd(r, _mm256_and_pd(d.lo, okv), r), v_set(0)};
+}
+
 KV void v_lanes(vdd v, dd out[4])
 {
     double hi[4], lo[4];
@@ -254,7 +279,8 @@ KV vdd v_from_lanes(const dd in[4])
 /* The output passes: eight elements (two groups, exps interleaved) at a
  * time, then four; STEP(i, xv, gv, e, ok) finishes one group: e = exp(x - m)
  * on the lanes in ok, the others redone by the scalar steps. */
-#define OUT_LOOP(T, HAS_G, cut, STEP)                                                              \
+#define OUT_LOOP(T, HAS_G, cut, STEP) OUT_LOOP_E(T, HAS_G, cut, STEP, exp_shift8, exp_shift4)
+#define OUT_LOOP_E(T, HAS_G, cut, STEP, EXP8, EXP4)                                                \
     do {                                                                                           \
         size_t i = 0;                                                                              \
         for (; i + 8 <= n4; i += 8) {                                                              \
@@ -262,14 +288,14 @@ KV vdd v_from_lanes(const dd in[4])
             if (HAS_G) gv[0] = ld4_##T(go + i), gv[1] = ld4_##T(go + i + 4);                       \
             vdd e[2];                                                                              \
             int ok[2];                                                                             \
-            exp_shift8(xv, m, cut, e, ok);                                                         \
+            EXP8(xv, m, cut, e, ok);                                                               \
             STEP(T, i, xv[0], gv[0], e[0], ok[0]);                                                 \
             STEP(T, i + 4, xv[1], gv[1], e[1], ok[1]);                                             \
         }                                                                                          \
         for (; i < n4; i += 4) {                                                                   \
             v4 xv = ld4_##T(x + i), gv = HAS_G ? ld4_##T(go + i) : v_set(0);                       \
             int ok;                                                                                \
-            vdd e = exp_shift4(xv, m, cut, &ok);                                                   \
+            vdd e = EXP4(xv, m, cut, &ok);                                                         \
             STEP(T, i, xv, gv, e, ok);                                                             \
         }                                                                                          \
     } while (0)
@@ -307,9 +333,13 @@ KV vdd v_from_lanes(const dd in[4])
     } while (0)
 
 /* y_i*(go_i - dot): in double-double for float64 outputs; for float32 ones
- * y_i = e.hi/s.hi and the product in plain double (relative error below
- * 2^-50, while the difference go_i - dot, where the cancellation is, is still
- * the dd one rounded once). */
+ * y_i = e/s.hi with e from exp_p and the product in plain double (relative
+ * error below 2^-49, while the difference go_i - dot, where the cancellation
+ * is, is still the dd one rounded once). */
+#define VJP_EXP8_double                exp_shift8
+#define VJP_EXP4_double                exp_shift4
+#define VJP_EXP8_float                 exp_shift8_p
+#define VJP_EXP4_float                 exp_shift4_p
 #define VJP_PRODUCT_double(e, S, diff) v_dd_mul(v_dd_div(e, S), diff)
 #define VJP_PRODUCT_float(e, S, diff)  ((vdd){(e.hi / S.hi) * v_round(diff), v_set(0)})
 
@@ -325,10 +355,28 @@ KV vdd v_from_lanes(const dd in[4])
         STORE_OVF(T, g, i, r_, xv, gv);                                                            \
     } while (0)
 
-#define LVJP_STEP(T, i, xv, gv, e, ok)                                                             \
+#define LVJP_STEP(T, i, xv, gv, e, ok) LVJP_STEP_##T(T, i, xv, gv, e, ok)
+#define LVJP_STEP_double(T, i, xv, gv, e, ok)                                                      \
     do {                                                                                           \
         vdd p_ = v_dd_mul(e, KK);                                                                  \
         v4 r_ = v_round(v_dd_add_d((vdd){-p_.hi, -p_.lo}, gv));                                    \
+        REDO_LANES(r_, ok, xv, gv, LVJP_SCALAR);                                                   \
+        STORE_OVF(T, g, i, r_, xv, gv);                                                            \
+    } while (0)
+/* float32: go_i - e_i*K in plain double (e from exp_p: its error and K's
+ * rounding below 2^-49 of the product) where that keeps |r| >= 2^-12 of
+ * |go_i| + |e_i*K|: the relative error of r is then below 2^-37, far inside
+ * a float ULP. A group with a lane closer to cancelling is done again in
+ * double-double (Ziv's strategy: the cheap form where it is provably enough). */
+#define LVJP_STEP_float(T, i, xv, gv, e, ok)                                                       \
+    do {                                                                                           \
+        v4 p_ = e.hi * KK.hi, r_ = gv - p_;                                                        \
+        v4 near_ = _mm256_cmp_pd(v_abs(r_), v_set(0x1p-12) * (v_abs(gv) + v_abs(p_)), _CMP_LT_OQ); \
+        if (__builtin_expect(_mm256_movemask_pd(near_) != 0, 0)) {                                 \
+            int okd_;                                                                              \
+            vdd pd_ = v_dd_mul(exp_shift4(xv, m, -600, &okd_), KK);                                \
+            r_ = _mm256_blendv_pd(r_, v_round(v_dd_add_d((vdd){-pd_.hi, -pd_.lo}, gv)), near_);    \
+        }                                                                                          \
         REDO_LANES(r_, ok, xv, gv, LVJP_SCALAR);                                                   \
         STORE_OVF(T, g, i, r_, xv, gv);                                                            \
     } while (0)
@@ -400,7 +448,7 @@ KV vdd v_from_lanes(const dd in[4])
         vdd S = v_bcast(s), mdot = v_bcast(dd_neg(dot));                                           \
         size_t bad = n4;                                                                           \
         double m = st->m;                                                                          \
-        OUT_LOOP(T, 1, -600, VJP_STEP);                                                            \
+        OUT_LOOP_E(T, 1, -600, VJP_STEP, VJP_EXP8_##T, VJP_EXP4_##T);                              \
         return bad;                                                                                \
     }                                                                                              \
     KV_FN static size_t log_softmax_out_v_##T(const T *x, T *y, size_t n4, double m, dd ls)        \
@@ -423,7 +471,7 @@ KV vdd v_from_lanes(const dd in[4])
     {                                                                                              \
         vdd KK = v_bcast(K);                                                                       \
         size_t bad = n4;                                                                           \
-        OUT_LOOP(T, 1, -600, LVJP_STEP);                                                           \
+        OUT_LOOP_E(T, 1, -600, LVJP_STEP, VJP_EXP8_##T, VJP_EXP4_##T);                             \
         return bad;                                                                                \
     }
 

@@ -398,6 +398,37 @@ static void paths_agree_for(const activ_params *pp)
     }
 }
 
+/* float32 VJPs of the rowwise rows where g_i cancels to 2^-27 of go_i (the
+ * float32 paths take a cheap form only where it provably suffices, within
+ * 0.5 + 2^-13 float ULP): the float64 VJP (2 double ULPs) rounded to float,
+ * which is the correctly rounded result for these rows (no exact value lies
+ * within 2^-28 of a midpoint). Without the double-double retry the cheap
+ * form is 1 ULP off here. */
+START_TEST(f32_vjp_near_cancellation)
+{
+    enum { R = 64 };
+    const char *names[2] = {"log_softmax", "softmax"};
+    for (int k = 0; k < 2; k++) {
+        activ_params p;
+        bind(&p, activ_find(names[k]));
+        float xf[R], gof[R], gf[R];
+        double x[R], y[R], go[R], g[R];
+        for (int i = 0; i < R; i++) x[i] = xf[i] = (float)(3 * sin(i + 1.0));
+        ck_assert_int_eq(activ_eval(&p, x, y, R, R, NULL), ACTIV_OK);
+        for (int i = 0; i < R; i++) { /* log_softmax: go_i ~ softmax_i*sum(go) */
+            double v = k == 0 ? exp(y[i]) * R : 1 + i * 0x1p-20;
+            go[i] = gof[i] = (float)v;
+        }
+        ck_assert_int_eq(activ_grad(&p, x, go, g, R, R, NULL), ACTIV_OK);
+        ck_assert_int_eq(activ_grad_f32(&p, xf, gof, gf, R, R, NULL), ACTIV_OK);
+        for (int i = 0; i < R; i++) {
+            ck_assert_msg(gf[i] == (float)g[i], "%s f32 VJP [%d]: %a, float64 %a", names[k], i,
+                          (double)gf[i], g[i]);
+        }
+    }
+}
+END_TEST
+
 /* Extreme but valid parameters: finite exact results stay finite. */
 START_TEST(extreme_parameters)
 {
@@ -465,6 +496,7 @@ int main(void)
     tcase_add_test(tc, argument_errors);
     tcase_add_test(tc, overflow_reports_first_index);
     tcase_add_loop_test(tc, paths_agree, 0, n);
+    tcase_add_test(tc, f32_vjp_near_cancellation);
     tcase_add_test(tc, extreme_parameters);
     tcase_add_test(tc, thread_safety);
     suite_add_tcase(s, tc);
