@@ -11,7 +11,7 @@
  * root patches are used, as in the float64 kernels. The four-lane versions
  * (k_vec.h, vkf_/vdf_) make the same operations in the same order, so both
  * paths give the same bits; registry.c uses these for the float32 rows of
- * gelu, silu and mish.
+ * gelu, silu, mish, softplus and logsigmoid (values).
  */
 #ifndef ACTIV_K_F32_H
 #define ACTIV_K_F32_H
@@ -36,6 +36,54 @@ K_INLINE double exp_p(double x)
     q = fma(r, q, 0.5);
     double p = fma(r * r, q, r), t = k_exp_tab[j][0];
     return fma(t, p, t) * k_pow2((n - j) / 128);
+}
+
+/*
+ * log1p(E) for 0 <= E <= 1 in plain double: s = 1 + E and its rounding
+ * c = (1 - s) + E exactly (Fast2Sum), log(s) = e*ln2 - log(invc) + log1p(r)
+ * with the log table's invc ~ 1/m (exactly 1 next to 1, so tiny E keeps its
+ * relative accuracy), r = m*invc - 1 in one fma, |r| < 2^-8, log1p(r) to the
+ * r^6 term (truncation 2^-51 relative), plus c/s: relative error below 2^-48.
+ */
+K_INLINE double log1p_p(double E)
+{
+    double s = 1 + E, c = (1 - s) + E;
+    uint64_t b = k_asuint64(s);
+    double e = (double)((int)(b >> 52) - 1023); /* 0, or 1 for s = 2 */
+    double m = k_asdouble((b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    const double *L = k_log_tab[(b >> 44) & 255];
+    double r = fma(m, L[0], -1);
+    double q = fma(r, -0x1.5555555555555p-3, 0x1.999999999999ap-3);
+    q = fma(r, q, -0.25);
+    q = fma(r, q, 0x1.5555555555555p-2);
+    q = fma(r, q, -0.5);
+    return fma(e, 0x1.62e42fefa39efp-1, L[1]) + (fma(r * r, q, r) + c / s);
+}
+
+/* softplus(x) = (max(t, 0) + log1p(exp(-|t|)))/beta, t = beta*x exact for
+ * the switch (softplus_linear) and carried into exp as the factor (1 - lo);
+ * |t| clamped at 700 (e^-700/beta is far below the floats). beta outside
+ * [2^-8, 2^100] (products near the ends of the range) takes the float64
+ * kernel. */
+K_INLINE double kf_softplus(double x, const double *p)
+{
+    if (!(p[0] >= 0x1p-8 && p[0] <= 0x1p100)) return k_softplus(x, p);
+    dd t;
+    if (x != x || softplus_linear(p, x, &t)) return x;
+    double a = fabs(t.hi), al = t.hi < 0 ? -t.lo : t.lo;
+    if (!(a <= 700)) a = 700, al = 0;
+    double E = exp_p(-a);
+    double L = log1p_p(fma(E, -al, E));
+    return (t.hi > 0 ? t.hi + L : L) / p[0];
+}
+
+/* logsigmoid(x) = -(max(-x, 0) + log1p(exp(-|x|))), |x| clamped at 700. */
+K_INLINE double kf_logsigmoid(double x, const double *p)
+{
+    (void)p;
+    if (x != x || x == -INFINITY) return x;
+    double a = fabs(x), E = exp_p(-(a < 700 ? a : 700)), L = log1p_p(E);
+    return -(x < 0 ? L - x : L);
 }
 
 /* gelu, exact form: x*(1 - Q) (x >= 0) or x*Q (x < 0), Q = phi(a)*R(a),

@@ -1200,6 +1200,107 @@ KV v4 vdf_gelu(v4 x, const double *p, v4 *redo)
     return r;
 }
 
+/* log1p_p on W groups, 0 <= E <= 1. */
+KV void vw_log1p_p(int W, const v4 *E, v4 *out)
+{
+    v4 s[2], c[2], e[2], m[2], L0[2], L1[2];
+    KV_EACH(W, {
+        s[h] = v_set(1) + E[h];
+        c[h] = (v_set(1) - s[h]) + E[h];
+        __m256i b = _mm256_castpd_si256(s[h]);
+        __m256i eb = _mm256_srli_epi64(b, 52);
+        e[h] = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
+        e[h] = (e[h] - v_set(0x1p52)) - v_set(1023);
+        m[h] = _mm256_castsi256_pd(
+            _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+                            _mm256_set1_epi64x(0x3ff0000000000000LL)));
+        __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
+        const double *t0 = k_log_tab[_mm256_extract_epi64(idx, 0)];
+        const double *t1 = k_log_tab[_mm256_extract_epi64(idx, 1)];
+        const double *t2 = k_log_tab[_mm256_extract_epi64(idx, 2)];
+        const double *t3 = k_log_tab[_mm256_extract_epi64(idx, 3)];
+        v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t0)), _mm_loadu_pd(t2), 1);
+        v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t1)), _mm_loadu_pd(t3), 1);
+        L0[h] = _mm256_unpacklo_pd(la, lb), L1[h] = _mm256_unpackhi_pd(la, lb);
+    });
+    KV_EACH(W, {
+        v4 r = _mm256_fmadd_pd(m[h], L0[h], v_set(-1));
+        v4 q = _mm256_fmadd_pd(r, v_set(-0x1.5555555555555p-3), v_set(0x1.999999999999ap-3));
+        q = _mm256_fmadd_pd(r, q, v_set(-0.25));
+        q = _mm256_fmadd_pd(r, q, v_set(0x1.5555555555555p-2));
+        q = _mm256_fmadd_pd(r, q, v_set(-0.5));
+        out[h] = _mm256_fmadd_pd(e[h], v_set(0x1.62e42fefa39efp-1), L1[h]) +
+                 (_mm256_fmadd_pd(r * r, q, r) + c[h] / s[h]);
+    });
+}
+
+/* kf_softplus for beta in [2^-8, 2^100] (vok_softplus): x where linear,
+ * NaN to the scalar kernel. */
+KV void gwf_softplus(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    v4 a[2], al[2], E[2], L[2], lin[2];
+    vdd t[2];
+    KV_EACH(W, {
+        t[h] = v_two_prod(v_set(p[0]), x[h]);
+        v4 th = v_set(p[1]);
+        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
+                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
+                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
+        redo[h] = v_isnan(x[h]);
+        a[h] = v_abs(t[h].hi);
+        v4 in = _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ);
+        al[h] = _mm256_blendv_pd(t[h].lo, -t[h].lo, v_lt(t[h].hi, 0));
+        al[h] = _mm256_and_pd(al[h], in);
+        a[h] = -_mm256_blendv_pd(v_set(700), a[h], in);
+    });
+    vw_exp_p(W, a, E);
+    KV_EACH(W, E[h] = _mm256_fmadd_pd(E[h], -al[h], E[h]););
+    vw_log1p_p(W, E, L);
+    KV_EACH(W, {
+        v4 v = _mm256_blendv_pd(L[h], t[h].hi + L[h], v_gt(t[h].hi, 0)) / v_set(p[0]);
+        r[h] = _mm256_blendv_pd(v, x[h], lin[h]);
+    });
+}
+
+#define vokf_softplus vok_softplus
+
+KV void vkf2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    gwf_softplus(2, x, p, r, redo);
+}
+
+KV v4 vkf_softplus(v4 x, const double *p, v4 *redo)
+{
+    v4 r;
+    gwf_softplus(1, &x, p, &r, redo);
+    return r;
+}
+
+/* kf_logsigmoid: NaN and -Inf to the scalar kernel. */
+KV void gwf_logsigmoid(int W, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 E[2], L[2];
+    KV_EACH(W, redo[h] = _mm256_cmp_pd(x[h], v_set(-INFINITY), _CMP_NGT_UQ);
+            E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
+    vw_exp_p(W, E, E);
+    vw_log1p_p(W, E, L);
+    KV_EACH(W, r[h] = -_mm256_blendv_pd(L[h], L[h] - x[h], v_lt(x[h], 0)););
+}
+
+KV void vkf2_logsigmoid(const v4 *x, const double *p, v4 *r, v4 *redo)
+{
+    (void)p;
+    gwf_logsigmoid(2, x, r, redo);
+}
+
+KV v4 vkf_logsigmoid(v4 x, const double *p, v4 *redo)
+{
+    (void)p;
+    v4 r;
+    gwf_logsigmoid(1, &x, &r, redo);
+    return r;
+}
+
 /* gf_sig on W groups: sigmoid(w) and sigmoid(-w), |w| clamped at 700. */
 KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
 {

@@ -222,11 +222,16 @@ static int activ_has_avx2(void)
     ACTIV_EW_VEC_DERIV(k)                                                                          \
     static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
 /* ... with float32 kernels of their own (k_f32.h) for the value and the
- * derivative (_VD), or the derivative only (_D) */
+ * derivative (_VD), the derivative only (_D) or the value only (_V) */
 #define ACTIV_EW_LOOPS_VEC_F32_VD(k)                                                               \
     ACTIV_EW_SCALAR_F(k, kf_##k, df_##k)                                                           \
     ACTIV_EW_VEC_VALUE_F(k, vkf2_##k, vkf_##k, kf_##k)                                             \
     ACTIV_EW_VEC_DERIV_F(k, vdf2_##k, vdf_##k, df_##k)                                             \
+    static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
+#define ACTIV_EW_LOOPS_VEC_F32_V(k)                                                                \
+    ACTIV_EW_SCALAR_F(k, kf_##k, d_##k)                                                            \
+    ACTIV_EW_VEC_VALUE_F(k, vkf2_##k, vkf_##k, kf_##k)                                             \
+    ACTIV_EW_VEC_DERIV(k)                                                                          \
     static const struct activ_ew k##_ew = {k##_f64, k##_f32, k##_d64, k##_d32};
 #define ACTIV_EW_LOOPS_VEC_F32_D(k)                                                                \
     ACTIV_EW_SCALAR_F(k, k_##k, df_##k)                                                            \
@@ -244,6 +249,9 @@ static int activ_has_avx2(void)
 #else
 #define ACTIV_EW_LOOPS_VEC_F32_VD(k)                                                               \
     ACTIV_EW_SCALAR_F(k, kf_##k, df_##k)                                                           \
+    static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64_s, k##_d32_s};
+#define ACTIV_EW_LOOPS_VEC_F32_V(k)                                                                \
+    ACTIV_EW_SCALAR_F(k, kf_##k, d_##k)                                                            \
     static const struct activ_ew k##_ew = {k##_f64_s, k##_f32_s, k##_d64_s, k##_d32_s};
 #define ACTIV_EW_LOOPS_VEC_F32_D(k)                                                                \
     ACTIV_EW_SCALAR_F(k, k_##k, df_##k)                                                            \
@@ -264,12 +272,12 @@ ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
 ACTIV_EW_LOOPS_VEC_F32_VD(silu)
 ACTIV_EW_LOOPS_VEC_F32_VD(mish)
-ACTIV_EW_LOOPS_VEC(softplus)
+ACTIV_EW_LOOPS_VEC_F32_V(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
-ACTIV_EW_LOOPS_VEC(logsigmoid)
+ACTIV_EW_LOOPS_VEC_F32_V(logsigmoid)
 ACTIV_EW_LOOPS_VEC(tanhshrink)
 ACTIV_EW_LOOPS_VEC(softshrink)
 ACTIV_EW_LOOPS_VEC(hardshrink)
@@ -530,7 +538,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_grad = 2,
         .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "
                     "rounding by |t|) and the switch on the exact product; log and exp in "
-                    "double-double.",
+                    "double-double. float32 value: the same in plain double (log1p from the log "
+                    "table, below 2^-44), rounded once to float.",
         .ew = &softplus_ew,
     },
     {
@@ -625,7 +634,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "min(x,0) - log1p(exp(-|x|)) in double-double: -exp(x) for large x, not a "
-                    "flushed 0.",
+                    "flushed 0. float32 value: the same in plain double (below 2^-44), rounded "
+                    "once to float.",
         .ew = &logsigmoid_ew,
     },
     {
