@@ -7,8 +7,10 @@
  *
  * Inputs are spread over [-20, 20] (where the functions are not constant);
  * each figure is the best of several runs of process CPU time, to keep
- * noise from other processes on a shared machine out. gelu is timed in
- * both forms (approximate "none" and "tanh").
+ * noise from other processes on a shared machine out; the ratios are over
+ * the naive loop (f64 columns over the double loop, f32 over the float one)
+ * timed again before each row. gelu is timed in both forms (approximate
+ * "none" and "tanh").
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,11 +104,15 @@ static int wanted(const char *name, int argc, char **argv)
     return 0;
 }
 
-static void row(const char *label, const activ_params *p, double base64)
+/* One row: the four timings, and each over the naive loop of its precision
+ * timed right before the row (the shared machine's speed drifts over a run;
+ * a ratio against a baseline taken a minute earlier would drift with it). */
+static void row(const char *label, const activ_params *p)
 {
-    double t[4];
+    double n64 = time_it(NULL, V64), n32 = time_it(NULL, V32), t[4];
     for (int w = 0; w < 4; w++) t[w] = time_it(p, (which)w);
-    printf("%-14s %8.2f %8.2f %8.2f %8.2f %10.2f\n", label, t[0], t[1], t[2], t[3], t[0] / base64);
+    printf("%-14s %8.2f %8.2f %8.2f %8.2f  %6.2f %6.2f %6.2f %6.2f\n", label, t[0], t[1], t[2], t[3],
+           t[0] / n64, t[1] / n64, t[2] / n32, t[3] / n32);
 }
 
 int main(int argc, char **argv)
@@ -122,16 +128,18 @@ int main(int argc, char **argv)
     printf("ns/element (CPU time), %d elements, best of %d (rowwise: rows of 1000; derivative of rowwise "
            "= VJP)\n",
            N, runs);
-    printf("%-14s %8s %8s %8s %8s %10s\n", "function", "f64", "f64'", "f32", "f32'", "f64/naive");
-    printf("%-14s %8.2f %8s %8.2f %8s %10s\n", "naive sigmoid", base64, "", base32, "", "1.00");
+    printf("%-14s %8s %8s %8s %8s  %27s\n", "function", "f64", "f64'", "f32", "f32'",
+           "over naive (f64 and f32)");
+    printf("%-14s %8.2f %8s %8.2f %8s  %6s %6s %6s %6s\n", "naive sigmoid", base64, "", base32, "",
+           "1.00", "", "1.00", "");
     for (size_t i = 0; i < activ_count(); i++) {
         const activ_fn *f = activ_at(i);
         activ_params p;
         if (!wanted(activ_name(f), argc, argv) || !bind(&p, f)) continue;
-        row(activ_name(f), &p, base64);
+        row(activ_name(f), &p);
         if (strcmp(activ_name(f), "gelu") == 0 &&
             activ_params_set_choice(&p, "approximate", 11, "tanh", 4) == ACTIV_OK)
-            row("gelu(tanh)", &p, base64);
+            row("gelu(tanh)", &p);
     }
     return 0;
 }
