@@ -1033,59 +1033,92 @@ KV v4 vd_celu(v4 x, const double *p, v4 *redo)
 
 /* ---- float32 kernels (k_f32.h's plain-double steps) ---- */
 
-/* exp_p on W groups, |x| <= 700. */
-KV void vw_exp_p(int W, const v4 *x, v4 *out)
-{
+/* exp_p on W groups, |x| <= 700, in stages (px_1 .. px_3) so that other
+ * work can be interleaved with them (vw_gf_q). */
+typedef struct vexpp_st {
     v4 kd[2], r[2], T0[2], T1[2], scale[2];
     __m128i j[2];
+} vexpp_st;
+
+KV void px_1(int W, const v4 *x, vexpp_st *X)
+{
     KV_EACH(W, {
-        kd[h] = _mm256_round_pd(x[h] * v_set(0x1.71547652b82fep7),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        __m128i n = _mm256_cvtpd_epi32(kd[h]);
-        j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
-        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j[h]), 7);
+        X->kd[h] = _mm256_round_pd(x[h] * v_set(0x1.71547652b82fep7),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m128i n = _mm256_cvtpd_epi32(X->kd[h]);
+        X->j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
+        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, X->j[h]), 7);
         __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-        scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-    });
-    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, j[h], 0, &T0[h], &T1[h]););
-    KV_EACH(W, {
-        r[h] = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_HI), x[h]);
-        r[h] = _mm256_fnmadd_pd(kd[h], v_set(K_LN2N_LO), r[h]);
-    });
-    KV_EACH(W, {
-        v4 q = _mm256_fmadd_pd(r[h], v_set(0x1.1111111111111p-7), v_set(0x1.5555555555555p-5));
-        q = _mm256_fmadd_pd(r[h], q, v_set(0x1.5555555555555p-3));
-        q = _mm256_fmadd_pd(r[h], q, v_set(0.5));
-        v4 p = _mm256_fmadd_pd(r[h] * r[h], q, r[h]);
-        out[h] = _mm256_fmadd_pd(T0[h], p, T0[h]) * scale[h];
+        X->scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
     });
 }
 
-/* gf_q on W groups (a <= 30): Q and phi. */
+KV void px_2(int W, const v4 *x, vexpp_st *X)
+{
+    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, X->j[h], 0, &X->T0[h], &X->T1[h]););
+    KV_EACH(W, {
+        X->r[h] = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_HI), x[h]);
+        X->r[h] = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_LO), X->r[h]);
+    });
+}
+
+KV void px_3(int W, vexpp_st *X, v4 *out)
+{
+    KV_EACH(W, {
+        v4 r = X->r[h];
+        v4 q = _mm256_fmadd_pd(r, v_set(0x1.1111111111111p-7), v_set(0x1.5555555555555p-5));
+        q = _mm256_fmadd_pd(r, q, v_set(0x1.5555555555555p-3));
+        q = _mm256_fmadd_pd(r, q, v_set(0.5));
+        v4 p = _mm256_fmadd_pd(r * r, q, r);
+        out[h] = _mm256_fmadd_pd(X->T0[h], p, X->T0[h]) * X->scale[h];
+    });
+}
+
+KV void vw_exp_p(int W, const v4 *x, v4 *out)
+{
+    vexpp_st X;
+    px_1(W, x, &X);
+    px_2(W, x, &X);
+    px_3(W, &X, out);
+}
+
+/* gf_q on W groups (a <= 30): Q and phi; the exp's stages interleaved with
+ * the Mills ratio's loads (independent chains side by side). */
 KV void vw_gf_q(int W, const v4 *a, v4 *q, v4 *ph)
 {
     v4 a2[2], l[2], e[2], t[2], t2[2], pk[2][6], tail[2];
     __m128i i[2];
+    vexpp_st X;
     KV_EACH(W, a2[h] = a[h] * a[h]; l[h] = _mm256_fmsub_pd(a[h], a[h], a2[h]);
             e[h] = v_set(-0.5) * a2[h];);
-    vw_exp_p(W, e, e);
+    px_1(W, e, &X);
     KV_EACH(W, {
-        e[h] = _mm256_fmadd_pd(e[h], v_set(-0.5) * l[h], e[h]);
-        ph[h] = e[h] * v_set(K_INV_SQRT2PI_HI_V);
         i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
         t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
         t2[h] = t[h] * t[h];
     });
-    for (int k = 0; k < 6; k++)
+    for (int k = 0; k < 3; k++)
         KV_EACH(W, {
             v4 c0, c1;
             v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
             pk[h][k] = c0 + c1 * t[h];
         });
+    px_2(W, e, &X);
+    for (int k = 3; k < 6; k++)
+        KV_EACH(W, {
+            v4 c0, c1;
+            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
+            pk[h][k] = c0 + c1 * t[h];
+        });
+    px_3(W, &X, e);
     KV_EACH(W, {
         v4 t4 = t2[h] * t2[h], t8 = t4 * t4, *p = pk[h];
         v4 q0 = p[0] + p[1] * t2[h], q1 = p[2] + p[3] * t2[h], q2 = p[4] + p[5] * t2[h];
         tail[h] = (q0 + q1 * t4) + q2 * t8;
+    });
+    KV_EACH(W, {
+        e[h] = _mm256_fmadd_pd(e[h], v_set(-0.5) * l[h], e[h]);
+        ph[h] = e[h] * v_set(K_INV_SQRT2PI_HI_V);
     });
     KV_EACH(W, {
         v4 c0, c1, c2, c3, c4, c5;
