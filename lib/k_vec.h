@@ -733,6 +733,8 @@ KV void vk2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
 #define KV_GELU_C_LO      0x1.441355475a31ap-59
 #define KV_GELU_3C_HI     0x1.12ba9d1f60179p-3
 #define KV_GELU_3C_LO     0x1.f30e7ff583a54p-57
+#define KV_GELU_2KC_HI    0x1.2444f2a4d8b4bp-4
+#define KV_GELU_2KC_LO    -0x1.6c843a29d1c72p-61
 #define KV_INV_SQRT2PI_HI 0x1.9884533d43651p-2
 #define KV_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
 #define K_INV_SQRT2PI_HI_V KV_INV_SQRT2PI_HI
@@ -852,13 +854,13 @@ KV void vw_phi_mills(int W, const v4 *a, vdd *ph, vdd *mr)
     vm_6(W, &M, mr);
 }
 
-/* v_gelu_w on W groups (gelu_w3: x3 = x^3). */
-KV void vw_gelu_w(int W, const v4 *x, vdd *w, vdd *x3)
+/* gelu_w3 on W groups: w = kx + v. */
+KV void vw_gelu_w(int W, const v4 *x, vdd *w, vdd *kx, vdd *v)
 {
-    vdd t[2];
-    KV_EACH(W, x3[h] = v_dd_mul_d(v_two_prod(x[h], x[h]), x[h]););
-    KV_EACH(W, t[h] = v_dd_add_d(v_dd_mul(x3[h], v_const(KV_GELU_C_HI, KV_GELU_C_LO)), x[h]););
-    KV_EACH(W, w[h] = v_dd_mul(t[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO)););
+    KV_EACH(W, kx[h] = v_dd_mul_d(v_const(KV_GELU_2K_HI, KV_GELU_2K_LO), x[h]);
+            v[h] = v_dd_mul_d(v_two_prod(x[h], x[h]), x[h]););
+    KV_EACH(W, v[h] = v_dd_mul(v[h], v_const(KV_GELU_2KC_HI, KV_GELU_2KC_LO)););
+    KV_EACH(W, w[h] = v_dd_add(kx[h], v[h]););
 }
 
 /* gelu, exact form, 2^-900 <= |x| <= 30: x*(1 - phi*R) or x*phi*R. */
@@ -900,11 +902,11 @@ KV void gw_gelu_tanh_common(int W, int deriv, const v4 *x, vdd *xwp, v4 *neg, v4
                             vdd *big, vdd *small)
 {
     v4 xc[2], a[2], al[2], r[2];
-    vdd w[2], x3[2], e[2], q[2];
+    vdd w[2], kx[2], v[2], e[2], q[2];
     vexp_st X;
     KV_EACH(W, xc[h] = v_clamp(x[h], -30, 10);
             big10[h] = _mm256_cmp_pd(x[h], v_set(10), _CMP_GT_OQ););
-    vw_gelu_w(W, xc, w, x3);
+    vw_gelu_w(W, xc, w, kx, v);
     KV_EACH(W, a[h] = v_abs(w[h].hi); neg[h] = _mm256_cmp_pd(w[h].hi, v_set(0), _CMP_LT_OQ);
             al[h] = _mm256_blendv_pd(w[h].lo, -w[h].lo, neg[h]);
             bad[h] = _mm256_or_pd(_mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
@@ -913,12 +915,11 @@ KV void gw_gelu_tanh_common(int W, int deriv, const v4 *x, vdd *xwp, v4 *neg, v4
             al[h] = _mm256_and_pd(al[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ));
             a[h] = -v_clamp(a[h], 0, 700); al[h] = -al[h];); /* exp's argument -(a + al) */
     vx_1(W, a, &X);
-    if (deriv) KV_EACH(W, xwp[h] = v_dd_mul(x3[h], v_const(KV_GELU_3C_HI, KV_GELU_3C_LO)););
+    if (deriv) KV_EACH(W, xwp[h] = v_dd_mul_d(v[h], v_set(3)););
     vx_2(W, &X);
     vx_3(W, a, al, &X);
-    if (deriv) KV_EACH(W, xwp[h] = v_dd_add_d(xwp[h], xc[h]););
+    if (deriv) KV_EACH(W, xwp[h] = v_dd_add(kx[h], xwp[h]););
     vx_4(W, &X);
-    if (deriv) KV_EACH(W, xwp[h] = v_dd_mul(xwp[h], v_const(KV_GELU_2K_HI, KV_GELU_2K_LO)););
     vx_5(W, &X, e);
     KV_EACH(W, q[h] = v_fast_two_sum(v_set(1), e[h].hi); q[h].lo = q[h].lo + e[h].lo;);
     KV_EACH(W, r[h] = v_set(1) / q[h].hi;);

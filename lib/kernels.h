@@ -469,6 +469,9 @@ K_INLINE double d_celu(double x, const double *p)
 #define GELU_C_LO  0x1.441355475a31ap-59
 #define GELU_3C_HI 0x1.12ba9d1f60179p-3
 #define GELU_3C_LO 0x1.f30e7ff583a54p-57
+/* 2*sqrt(2/pi)*0.044715 in dd (the product of the two dd constants, 2^-107) */
+#define GELU_2KC_HI 0x1.2444f2a4d8b4bp-4
+#define GELU_2KC_LO -0x1.6c843a29d1c72p-61
 
 /*
  * gelu(x) = x*Phi(x), exact form (approximate = "none"), with the Mills
@@ -508,18 +511,19 @@ K_INLINE double gelu_exact_grad(double x)
     return dd_scale(m.hi, m.lo, ph.k);
 }
 
-/* w = 2*sqrt(2/pi)*(x + 0.044715x^3) in dd (|x| <= 30 here); *x3 = x^3. */
-K_INLINE dd gelu_w3(double x, dd *x3)
+/* w = 2*sqrt(2/pi)*x + 2*sqrt(2/pi)*0.044715*x^3 = kx + v in dd (|x| <= 30
+ * here; kx and v share x's sign, so the sum does not cancel). */
+K_INLINE dd gelu_w3(double x, dd *kx, dd *v)
 {
-    *x3 = dd_mul_d(two_prod(x, x), x);
-    dd in = dd_add_d(dd_mul(*x3, (dd){GELU_C_HI, GELU_C_LO}), x);
-    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
+    *kx = dd_mul_d((dd){GELU_2K_HI, GELU_2K_LO}, x);
+    *v = dd_mul(dd_mul_d(two_prod(x, x), x), (dd){GELU_2KC_HI, GELU_2KC_LO});
+    return dd_add(*kx, *v);
 }
 
 K_INLINE dd gelu_w(double x)
 {
-    dd x3;
-    return gelu_w3(x, &x3);
+    dd kx, v;
+    return gelu_w3(x, &kx, &v);
 }
 
 /*
@@ -542,14 +546,13 @@ K_INLINE double gelu_tanh(double x)
 }
 
 /*
- * Its derivative: s(w)*(1 + s(-w)*x*w'), x*w' = 2*sqrt(2/pi)*(x + 3*0.044715x^3)
- * (from w's x^3), both halves of s from one exp for |w| <= 700. The bracket
- * cancels at the root x0 = -0.7525 (fitted patch there).
+ * Its derivative: s(w)*(1 + s(-w)*x*w'), x*w' = kx + 3v (w's own terms: 3v is
+ * 2*sqrt(2/pi)*3*0.044715x^3), both halves of s from one exp for |w| <= 700.
+ * The bracket cancels at the root x0 = -0.7525 (fitted patch there).
  */
-K_INLINE dd gelu_xwp(double x, dd x3)
+K_INLINE dd gelu_xwp(dd kx, dd v)
 {
-    dd in = dd_add_d(dd_mul(x3, (dd){GELU_3C_HI, GELU_3C_LO}), x);
-    return dd_mul(in, (dd){GELU_2K_HI, GELU_2K_LO});
+    return dd_add(kx, dd_mul_d(v, 3));
 }
 
 K_INLINE double gelu_tanh_grad(double x)
@@ -557,7 +560,7 @@ K_INLINE double gelu_tanh_grad(double x)
     if (x > 10) return 1;
     if (x < -30) return -0.0;
     if (near_root(&k_root_gelu_tanh, x)) return root_patch(&k_root_gelu_tanh, x);
-    dd x3, w = gelu_w3(x, &x3), xwp = gelu_xwp(x, x3);
+    dd kx, v, w = gelu_w3(x, &kx, &v), xwp = gelu_xwp(kx, v);
     double a = fabs(w.hi), al = w.hi < 0 ? -w.lo : w.lo;
     if (a > 700) { /* w < -700: s(w) = e^w (exponent kept), s(-w) = 1 */
         dde e = sig_neg(a, al);
