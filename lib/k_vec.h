@@ -523,15 +523,17 @@ KV void gw_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
     v4 a[2], pos[2];
     vdd E[2], E2[2], A[2], P[2], N[2];
     KV_EACH(W, a[h] = v_abs(x[h]); pos[h] = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
-            redo[h] = _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
-                                   _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
+            redo[h] =
+                _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
+                             _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
     v4 na[2], zero[2] = {v_set(0), v_set(0)};
     KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
     vw_exp(W, na, zero, E);
     KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]););
     KV_EACH(W, {
         vdd E_2 = {v_set(2) * E[h].hi, v_set(2) * E[h].lo}, zz = {v_set(0), v_set(0)};
-        A[h] = v_dd_add(v_dd_add_d(E_2, _mm256_and_pd(pos[h], v_set(1))), v_select(pos[h], zz, E2[h]));
+        A[h] =
+            v_dd_add(v_dd_add_d(E_2, _mm256_and_pd(pos[h], v_set(1))), v_select(pos[h], zz, E2[h]));
         vdd E2_2 = {v_set(2) * E2[h].hi, v_set(2) * E2[h].lo};
         P[h] = v_dd_add(v_dd_add_d(E_2, _mm256_blendv_pd(v_set(2), v_set(1), pos[h])),
                         v_select(pos[h], E2_2, E2[h]));
@@ -727,16 +729,16 @@ KV void vk2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
 
 /* ---- gelu ---- */
 
-#define KV_GELU_2K_HI     0x1.9884533d43651p+0
-#define KV_GELU_2K_LO     -0x1.cbc0d30ebfd15p-54
-#define KV_GELU_C_HI      0x1.6e4e26d4801f7p-5
-#define KV_GELU_C_LO      0x1.441355475a31ap-59
-#define KV_GELU_3C_HI     0x1.12ba9d1f60179p-3
-#define KV_GELU_3C_LO     0x1.f30e7ff583a54p-57
-#define KV_GELU_2KC_HI    0x1.2444f2a4d8b4bp-4
-#define KV_GELU_2KC_LO    -0x1.6c843a29d1c72p-61
-#define KV_INV_SQRT2PI_HI 0x1.9884533d43651p-2
-#define KV_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
+#define KV_GELU_2K_HI      0x1.9884533d43651p+0
+#define KV_GELU_2K_LO      -0x1.cbc0d30ebfd15p-54
+#define KV_GELU_C_HI       0x1.6e4e26d4801f7p-5
+#define KV_GELU_C_LO       0x1.441355475a31ap-59
+#define KV_GELU_3C_HI      0x1.12ba9d1f60179p-3
+#define KV_GELU_3C_LO      0x1.f30e7ff583a54p-57
+#define KV_GELU_2KC_HI     0x1.2444f2a4d8b4bp-4
+#define KV_GELU_2KC_LO     -0x1.6c843a29d1c72p-61
+#define KV_INV_SQRT2PI_HI  0x1.9884533d43651p-2
+#define KV_INV_SQRT2PI_LO  -0x1.cbc0d30ebfd15p-56
 #define K_INV_SQRT2PI_HI_V KV_INV_SQRT2PI_HI
 #define GELU_2K_HI_V       KV_GELU_2K_HI
 #define GELU_C_HI_V        KV_GELU_C_HI
@@ -909,9 +911,9 @@ KV void gw_gelu_tanh_common(int W, int deriv, const v4 *x, vdd *xwp, v4 *neg, v4
     vw_gelu_w(W, xc, w, kx, v);
     KV_EACH(W, a[h] = v_abs(w[h].hi); neg[h] = _mm256_cmp_pd(w[h].hi, v_set(0), _CMP_LT_OQ);
             al[h] = _mm256_blendv_pd(w[h].lo, -w[h].lo, neg[h]);
-            bad[h] = _mm256_or_pd(_mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
-                                  _mm256_andnot_pd(big10[h], _mm256_cmp_pd(a[h], v_set(700),
-                                                                           _CMP_GT_OQ)));
+            bad[h] = _mm256_or_pd(
+                _mm256_cmp_pd(x[h], v_set(-30), _CMP_NGE_UQ),
+                _mm256_andnot_pd(big10[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_GT_OQ)));
             al[h] = _mm256_and_pd(al[h], _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ));
             a[h] = -v_clamp(a[h], 0, 700); al[h] = -al[h];); /* exp's argument -(a + al) */
     vx_1(W, a, &X);
@@ -938,8 +940,8 @@ KV void gw_gelu_tanh(int W, const v4 *x, v4 *r, v4 *redo)
     vdd big[2], small[2];
     v4 neg[2], big10[2];
     gw_gelu_tanh_common(W, 0, x, NULL, neg, big10, redo, big, small);
-    KV_EACH(W, redo[h] = _mm256_or_pd(redo[h], _mm256_cmp_pd(v_abs(x[h]), v_set(0x1p-900),
-                                                             _CMP_LT_OQ));
+    KV_EACH(W, redo[h] =
+                   _mm256_or_pd(redo[h], _mm256_cmp_pd(v_abs(x[h]), v_set(0x1p-900), _CMP_LT_OQ));
             r[h] = v_round(v_dd_mul_d(v_select(neg[h], small[h], big[h]), x[h]));
             r[h] = _mm256_blendv_pd(r[h], x[h], big10[h]););
 }
@@ -1143,8 +1145,7 @@ KV v4 v_isnan(v4 x)
 KV void gwf_gelu_exact(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 {
     v4 a[2], q[2], ph[2];
-    KV_EACH(W, a[h] = v_clamp(v_abs(x[h]), 0, 30);
-            redo[h] = v_isnan(x[h]);
+    KV_EACH(W, a[h] = v_clamp(v_abs(x[h]), 0, 30); redo[h] = v_isnan(x[h]);
             if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu)););
     vw_gf_q(W, a, q, ph);
     KV_EACH(W, {
@@ -1184,8 +1185,8 @@ KV void gwf_gelu_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
     KV_EACH(W, {
         v4 v;
         if (deriv) {
-            v4 wp = v_set(GELU_2K_HI_V) *
-                    _mm256_fmadd_pd(v_set(GELU_3C_HI_V), xc[h] * xc[h], v_set(1));
+            v4 wp =
+                v_set(GELU_2K_HI_V) * _mm256_fmadd_pd(v_set(GELU_3C_HI_V), xc[h] * xc[h], v_set(1));
             v = sp[h] * _mm256_fmadd_pd(xc[h] * sm[h], wp, v_set(1));
         } else {
             v = x[h] * sp[h];
@@ -1465,7 +1466,6 @@ KV v4 vdf_mish(v4 x, const double *p, v4 *redo)
     return r;
 }
 
-
 /* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
 
 /* Lanes where x is NaN keep x itself (the scalar kernels return x). */
@@ -1474,15 +1474,15 @@ KV v4 v_keep_nan(v4 r, v4 x)
     return _mm256_blendv_pd(r, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
 }
 
-#define vok_relu        vok_any
-#define vok_leaky_relu  vok_any
-#define vok_prelu       vok_any
-#define vok_relu6       vok_any
-#define vok_hardtanh    vok_any
-#define vok_softshrink  vok_any
-#define vok_hardshrink  vok_any
-#define vok_threshold   vok_any
-#define vok_hardswish   vok_any
+#define vok_relu       vok_any
+#define vok_leaky_relu vok_any
+#define vok_prelu      vok_any
+#define vok_relu6      vok_any
+#define vok_hardtanh   vok_any
+#define vok_softshrink vok_any
+#define vok_hardshrink vok_any
+#define vok_threshold  vok_any
+#define vok_hardswish  vok_any
 
 KV v4 vk_relu(v4 x, const double *p, v4 *redo)
 {

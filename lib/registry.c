@@ -126,8 +126,8 @@ static int activ_has_avx2(void)
     } while (0)
 
 /* Loads and stores of four elements, float32 through double. */
-#define VLD_double(p) _mm256_loadu_pd(p)
-#define VLD_float(p)  _mm256_cvtps_pd(_mm_loadu_ps(p))
+#define VLD_double(p)         _mm256_loadu_pd(p)
+#define VLD_float(p)          _mm256_cvtps_pd(_mm_loadu_ps(p))
 #define VST_double(p, r, ovf) (_mm256_storeu_pd(p, r), ovf = r)
 #define VST_float(p, r, ovf)                                                                       \
     do {                                                                                           \
@@ -173,11 +173,13 @@ static int activ_has_avx2(void)
     ACTIV_EW_VEC_VALUE_T(k, float, f32, VKF2, VKF, KF)                                             \
     static size_t k##_f64(const double *x, double *y, size_t n, const double *p)                   \
     {                                                                                              \
-        return activ_has_avx2() && vok_##k(p) ? k##_f64_v(x, y, n, p) : k##_f64_s(x, y, n, p);     \
+        return n >= 4 && activ_has_avx2() && vok_##k(p) ? k##_f64_v(x, y, n, p)                    \
+                                                        : k##_f64_s(x, y, n, p);                   \
     }                                                                                              \
     static size_t k##_f32(const float *x, float *y, size_t n, const double *p)                     \
     {                                                                                              \
-        return activ_has_avx2() && vok_##k(p) ? k##_f32_v(x, y, n, p) : k##_f32_s(x, y, n, p);     \
+        return n >= 4 && activ_has_avx2() && vok_##k(p) ? k##_f32_v(x, y, n, p)                    \
+                                                        : k##_f32_s(x, y, n, p);                   \
     }
 
 #define ACTIV_EW_VEC_DERIV_T(k, T, SUF, VD2, VD, SD)                                               \
@@ -206,13 +208,13 @@ static int activ_has_avx2(void)
     ACTIV_EW_VEC_DERIV_T(k, float, d32, VDF2, VDF, DF)                                             \
     static size_t k##_d64(const double *x, const double *go, double *g, size_t n, const double *p) \
     {                                                                                              \
-        return activ_has_avx2() && vok_##k(p) ? k##_d64_v(x, go, g, n, p)                          \
-                                              : k##_d64_s(x, go, g, n, p);                         \
+        return n >= 4 && activ_has_avx2() && vok_##k(p) ? k##_d64_v(x, go, g, n, p)                \
+                                                        : k##_d64_s(x, go, g, n, p);               \
     }                                                                                              \
     static size_t k##_d32(const float *x, const float *go, float *g, size_t n, const double *p)    \
     {                                                                                              \
-        return activ_has_avx2() && vok_##k(p) ? k##_d32_v(x, go, g, n, p)                          \
-                                              : k##_d32_s(x, go, g, n, p);                         \
+        return n >= 4 && activ_has_avx2() && vok_##k(p) ? k##_d32_v(x, go, g, n, p)                \
+                                                        : k##_d32_s(x, go, g, n, p);               \
     }
 
 /* value and derivative vectorised / value only */

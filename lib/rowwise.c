@@ -257,22 +257,22 @@ KV vdd v_from_lanes(const dd in[4])
 
 /* One group's share of the sums (row_sums_v): scalar exps for the lanes
  * exp_shift4 left, then the lane-wise dd sums. */
-#define SUMS_STEP(t, D, sg, xv, gv, e_, ok_)                                                                 \
+#define SUMS_STEP(t, D, sg, xv, gv, e_, ok_)                                                       \
     do {                                                                                           \
-        vdd ev_ = (e_);                                                                              \
+        vdd ev_ = (e_);                                                                            \
         if (__builtin_expect((ok_) != 15, 0)) {                                                    \
             double xs[4];                                                                          \
             dd es[4];                                                                              \
             _mm256_storeu_pd(xs, xv);                                                              \
-            v_lanes(ev_, es);                                                                        \
+            v_lanes(ev_, es);                                                                      \
             for (int l = 0; l < 4; l++)                                                            \
                 if (!((ok_) >> l & 1)) es[l] = dde_to_dd(shifted_exp(xs[l], m));                   \
-            ev_ = v_from_lanes(es);                                                                  \
+            ev_ = v_from_lanes(es);                                                                \
         }                                                                                          \
         v4 ismax = _mm256_cmp_pd(xv, v_set(m), _CMP_EQ_OQ); /* there e = (1, 0) */                 \
         cnt = cnt + _mm256_and_pd(ismax, v_set(1));                                                \
-        t = v_select(ismax, t, v_dd_add(t, ev_));                                                    \
-        if (want & WANT_D) D = v_dd_add(D, v_dd_mul_d(ev_, gv));                                     \
+        t = v_select(ismax, t, v_dd_add(t, ev_));                                                  \
+        if (want & WANT_D) D = v_dd_add(D, v_dd_mul_d(ev_, gv));                                   \
         if (want & WANT_SG) sg = v_dd_add_d(sg, gv);                                               \
     } while (0)
 
@@ -348,9 +348,9 @@ KV vdd v_from_lanes(const dd in[4])
     do {                                                                                           \
         vdd p_ = VJP_PRODUCT_##T(e, S, v_dd_add_d(mdot, gv));                                      \
         v4 r_ = v_round(p_), ap_ = v_abs(p_.hi);                                                   \
-        int ok_ = (ok) & _mm256_movemask_pd(                                                       \
-                             _mm256_and_pd(_mm256_cmp_pd(ap_, v_set(0x1p-900), _CMP_GE_OQ),        \
-                                           _mm256_cmp_pd(ap_, v_set(0x1p900), _CMP_LE_OQ)));       \
+        int ok_ = (ok)&_mm256_movemask_pd(                                                         \
+            _mm256_and_pd(_mm256_cmp_pd(ap_, v_set(0x1p-900), _CMP_GE_OQ),                         \
+                          _mm256_cmp_pd(ap_, v_set(0x1p900), _CMP_LE_OQ)));                        \
         REDO_LANES(r_, ok_, xv, gv, VJP_SCALAR);                                                   \
         STORE_OVF(T, g, i, r_, xv, gv);                                                            \
     } while (0)
@@ -399,7 +399,7 @@ KV vdd v_from_lanes(const dd in[4])
             if (x[i] > m || x[i] != x[i]) m = x[i];                                                \
         return _mm256_movemask_pd(nan) ? NAN : m;                                                  \
     }                                                                                              \
-    /* The sums over x[0..n4), n4 a multiple of 4, into the partials of a. */                         \
+    /* The sums over x[0..n4), n4 a multiple of 4, into the partials of a. */                      \
     KV_FN static void row_sums_v_##T(const T *x, const T *go, size_t n4, double m, int want,       \
                                      row_acc *a)                                                   \
     {                                                                                              \
@@ -459,7 +459,7 @@ KV vdd v_from_lanes(const dd in[4])
             v4 xv = ld4_##T(x + i);                                                                \
             vdd d = v_two_sum(xv, v_set(-m));                                                      \
             v4 r = v_round(v_dd_add(d, L));                                                        \
-            v4 dinf = _mm256_cmp_pd(v_abs(d.hi), v_set(INFINITY), _CMP_EQ_OQ);                    \
+            v4 dinf = _mm256_cmp_pd(v_abs(d.hi), v_set(INFINITY), _CMP_EQ_OQ);                     \
             r = _mm256_blendv_pd(r, d.hi, dinf);                                                   \
             int inf = st4_##T(y + i, r) & finite4(xv, v_set(0));                                   \
             if (__builtin_expect(inf != 0, 0) && bad == n4) bad = i + (size_t)__builtin_ctz(inf);  \
@@ -508,7 +508,7 @@ static int row_vec(size_t n)
     /* The maximum and (for a finite one) the sums; go only with want. */                          \
     static row_stats row_stats_##T(const T *x, const T *go, size_t n, int want, int vec)           \
     {                                                                                              \
-        row_stats st = {row_max_##T(x, n, vec), 0, {0, 0}, {0, 0}, {0, 0}};                       \
+        row_stats st = {row_max_##T(x, n, vec), 0, {0, 0}, {0, 0}, {0, 0}};                        \
         if (!isfinite(st.m)) return st;                                                            \
         row_acc a;                                                                                 \
         for (int l = 0; l < 8; l++) a.t[l] = a.D[l] = a.sg[l] = (dd){0, 0};                        \

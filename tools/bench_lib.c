@@ -111,8 +111,8 @@ static void row(const char *label, const activ_params *p)
 {
     double n64 = time_it(NULL, V64), n32 = time_it(NULL, V32), t[4];
     for (int w = 0; w < 4; w++) t[w] = time_it(p, (which)w);
-    printf("%-14s %8.2f %8.2f %8.2f %8.2f  %6.2f %6.2f %6.2f %6.2f\n", label, t[0], t[1], t[2], t[3],
-           t[0] / n64, t[1] / n64, t[2] / n32, t[3] / n32);
+    printf("%-14s %8.2f %8.2f %8.2f %8.2f  %6.2f %6.2f %6.2f %6.2f\n", label, t[0], t[1], t[2],
+           t[3], t[0] / n64, t[1] / n64, t[2] / n32, t[3] / n32);
 }
 
 int main(int argc, char **argv)
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
         x32[i] = (float)x64[i];
     }
     double base64 = time_it(NULL, V64), base32 = time_it(NULL, V32);
-    printf("ns/element (CPU time), %d elements, best of %d (rowwise: rows of 1000; derivative of rowwise "
+    printf("ns/element (CPU time), %d elements, best of %d (rowwise: rows of 1000; derivative of "
+           "rowwise "
            "= VJP)\n",
            N, runs);
     printf("%-14s %8s %8s %8s %8s  %27s\n", "function", "f64", "f64'", "f32", "f32'",
