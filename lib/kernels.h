@@ -15,7 +15,9 @@
  *  - Smooth kernels compute in double-double (k_dd.h, k_exp.h) and round
  *    once: within 1 ULP for values and 2 for derivatives, including tails
  *    whose exponent is below DBL_MIN (carried separately in a dde until the
- *    final rounding, so subnormal results are rounded once).
+ *    final rounding, so subnormal results are rounded once). The float32
+ *    rows run these too, rounded to float, except where k_f32.h has a
+ *    plain-double kernel of its own (enough for a float result).
  *  - The range splits below say which form covers which x and why.
  */
 #ifndef ACTIV_KERNELS_H

@@ -4,7 +4,9 @@
  * Adding an activation: two scalar kernels in kernels.h, one ACTIV_EW_LOOPS
  * line and one row below. (Optionally, four-lane versions of the kernels in
  * k_vec.h and ACTIV_EW_LOOPS_VEC instead: faster where the CPU has AVX2,
- * and test_lib_api checks they give the scalar kernels' bits.) Formulas are Python-syntax plain
+ * and test_lib_api checks they give the scalar kernels' bits; and float32
+ * kernels in plain double, k_f32.h, with ACTIV_EW_LOOPS_VEC_F32_*: a float
+ * result needs far less than double-double.) Formulas are Python-syntax plain
  * text over x, the parameters and the constants; the unit tests evaluate exactly these strings in
  * MPFR as the reference, so they must be the function the kernels compute, kink conventions
  * included (conditions decide which branch holds at a kink).
