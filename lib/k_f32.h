@@ -11,7 +11,7 @@
  * root patches are used, as in the float64 kernels. The four-lane versions
  * (k_vec.h, vkf_/vdf_) make the same operations in the same order, so both
  * paths give the same bits; registry.c uses these for the float32 rows of
- * gelu, silu, mish, softplus and logsigmoid (values).
+ * sigmoid, tanh, tanhshrink, gelu, silu, mish, softplus and logsigmoid (values).
  */
 #ifndef ACTIV_K_F32_H
 #define ACTIV_K_F32_H
@@ -198,6 +198,88 @@ K_INLINE double df_silu(double x, const double *p)
     double sp, sm;
     gf_sig(x, &sp, &sm);
     return sp * fma(x, sm, 1);
+}
+
+/* sigmoid(x) and sigmoid'(x) = s(x)s(-x) in double, one exp (gf_sig). */
+K_INLINE double kf_sigmoid(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    double sp, sm;
+    gf_sig(x, &sp, &sm);
+    return sp;
+}
+
+K_INLINE double df_sigmoid(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    double sp, sm;
+    gf_sig(x, &sp, &sm);
+    return sp * sm;
+}
+
+/*
+ * tanh(a), a >= 0, in double: a*(1 - a^2/3 + 2a^4/15 - 17a^6/315) below
+ * 2^-7 (truncation 2^-61; (1 - e)/(1 + e) would lose the bits of a to the
+ * cancellation), else (1 - e)/(1 + e), e = exp(-2a), a clamped at 40 (tanh
+ * rounds to 1 there): at a = 2^-7 the cancellation costs 6 of exp_p's 51 bits.
+ */
+K_INLINE double tanh_p(double a)
+{
+    if (a < 0x1p-7) {
+        double a2 = a * a;
+        double q = fma(a2, -0x1.ba1ba1ba1ba1cp-5, 0x1.1111111111111p-3);
+        q = fma(a2, q, -0x1.5555555555555p-2);
+        return fma(a * a2, q, a);
+    }
+    double e = exp_p(-2 * (a < 40 ? a : 40));
+    return (1 - e) / (1 + e);
+}
+
+K_INLINE double kf_tanh(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    return copysign(tanh_p(fabs(x)), x);
+}
+
+/* tanh'(x) = 4e/(1+e)^2, e = exp(-2|x|), |x| clamped at 350 (4e^-700 is far
+ * below the floats); no cancellation. */
+K_INLINE double df_tanh(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    double a = fabs(x), e = exp_p(-2 * (a < 350 ? a : 350)), d = 1 + e;
+    return (4 * e) / (d * d);
+}
+
+/*
+ * tanhshrink(x) = x - tanh(x): below 1/8 x^3*(1/3 - 2x^2/15 + ...) (the
+ * series of kernels.h, its first seven terms in double: truncation 2^-51),
+ * since x - tanh(x) cancels; else a - tanh_p(a) with x's sign (the
+ * cancellation costs at most 8 bits at 1/8: below 2^-40 there, far inside a
+ * float ULP). Its derivative tanh(x)^2.
+ */
+K_INLINE double kf_tanhshrink(double x, const double *p)
+{
+    (void)p;
+    double a = fabs(x);
+    if (a != a || isinf(x)) return x;
+    if (a < 0.125) {
+        double x2 = x * x, s = k_tanhshrink_c[5];
+        for (int i = 4; i >= 0; i--) s = fma(s, x2, k_tanhshrink_c[i]);
+        return (x * x2) * fma(s, x2, K_THIRD_HI);
+    }
+    return copysign(a - tanh_p(a), x);
+}
+
+K_INLINE double df_tanhshrink(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    double t = tanh_p(fabs(x));
+    return t * t;
 }
 
 /*

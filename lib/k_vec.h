@@ -19,6 +19,7 @@
 
 #include "k_dd.h" /* also for clang's FP_CONTRACT OFF: the same roundings as the scalar code */
 #include "k_tables.h"
+#include "kernels.h" /* constants (k_tanhshrink_c) */
 
 #define KV    static inline __attribute__((always_inline, target("avx2,fma")))
 #define KV_FN __attribute__((target("avx2,fma")))
@@ -1349,6 +1350,101 @@ KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
         sm[h] = _mm256_blendv_pd(big, small, pos);
     });
 }
+
+/* kf_sigmoid / df_sigmoid: NaN to the scalar kernel. */
+KV void gwf_sigmoid(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 sp[2], sm[2];
+    KV_EACH(W, redo[h] = v_isnan(x[h]););
+    vw_gf_sig(W, x, sp, sm);
+    KV_EACH(W, r[h] = sp[h]; if (deriv) r[h] = sp[h] * sm[h];);
+}
+
+/* tanh_p on W groups (a >= 0): the series below 2^-7, else (1-e)/(1+e). */
+KV void vw_tanh_p(int W, const v4 *a, v4 *out)
+{
+    v4 e[2];
+    KV_EACH(W, e[h] = v_set(-2) * _mm256_min_pd(a[h], v_set(40)););
+    vw_exp_p(W, e, e);
+    KV_EACH(W, {
+        v4 a2 = a[h] * a[h];
+        v4 q = _mm256_fmadd_pd(a2, v_set(-0x1.ba1ba1ba1ba1cp-5), v_set(0x1.1111111111111p-3));
+        q = _mm256_fmadd_pd(a2, q, v_set(-0x1.5555555555555p-2));
+        v4 ser = _mm256_fmadd_pd(a[h] * a2, q, a[h]);
+        out[h] = _mm256_blendv_pd((v_set(1) - e[h]) / (v_set(1) + e[h]), ser, v_lt(a[h], 0x1p-7));
+    });
+}
+
+/* kf_tanh / df_tanh: NaN to the scalar kernel. */
+KV void gwf_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 a[2], t[2];
+    KV_EACH(W, redo[h] = v_isnan(x[h]); a[h] = v_abs(x[h]););
+    if (deriv) {
+        KV_EACH(W, t[h] = v_set(-2) * _mm256_min_pd(a[h], v_set(350)););
+        vw_exp_p(W, t, t);
+        KV_EACH(W, {
+            v4 d = v_set(1) + t[h];
+            r[h] = (v_set(4) * t[h]) / (d * d);
+        });
+    } else {
+        vw_tanh_p(W, a, t);
+        KV_EACH(W, r[h] = _mm256_or_pd(t[h], _mm256_and_pd(x[h], v_set(-0.0))););
+    }
+}
+
+/* kf_tanhshrink / df_tanhshrink: NaN and +-Inf to the scalar kernel. */
+KV void gwf_tanhshrink(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+{
+    v4 a[2], t[2];
+    KV_EACH(W, a[h] = v_abs(x[h]); redo[h] = _mm256_cmp_pd(a[h], v_set(INFINITY), _CMP_NLT_UQ););
+    KV_EACH(W, a[h] = _mm256_min_pd(a[h], v_set(1e300)););
+    vw_tanh_p(W, a, t);
+    KV_EACH(W, {
+        if (deriv) {
+            r[h] = t[h] * t[h];
+        } else {
+            v4 x2 = x[h] * x[h], s = v_set(k_tanhshrink_c[5]);
+            for (int i = 4; i >= 0; i--) s = _mm256_fmadd_pd(s, x2, v_set(k_tanhshrink_c[i]));
+            v4 ser = (x[h] * x2) * _mm256_fmadd_pd(s, x2, v_set(K_THIRD_HI));
+            v4 big = _mm256_or_pd(a[h] - t[h], _mm256_and_pd(x[h], v_set(-0.0)));
+            r[h] = _mm256_blendv_pd(big, ser, v_lt(a[h], 0.125));
+        }
+    });
+}
+
+#define vokf_sigmoid    vok_any
+#define vokf_tanh       vok_any
+#define vokf_tanhshrink vok_any
+
+#define KVF_FORMS(k)                                                                               \
+    KV void vkf2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                \
+    {                                                                                              \
+        (void)p;                                                                                   \
+        gwf_##k(2, 0, x, r, redo);                                                                 \
+    }                                                                                              \
+    KV void vdf2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                \
+    {                                                                                              \
+        (void)p;                                                                                   \
+        gwf_##k(2, 1, x, r, redo);                                                                 \
+    }                                                                                              \
+    KV v4 vkf_##k(v4 x, const double *p, v4 *redo)                                                 \
+    {                                                                                              \
+        (void)p;                                                                                   \
+        v4 r;                                                                                      \
+        gwf_##k(1, 0, &x, &r, redo);                                                               \
+        return r;                                                                                  \
+    }                                                                                              \
+    KV v4 vdf_##k(v4 x, const double *p, v4 *redo)                                                 \
+    {                                                                                              \
+        (void)p;                                                                                   \
+        v4 r;                                                                                      \
+        gwf_##k(1, 1, &x, &r, redo);                                                               \
+        return r;                                                                                  \
+    }
+KVF_FORMS(sigmoid)
+KVF_FORMS(tanh)
+KVF_FORMS(tanhshrink)
 
 /* kf_silu / df_silu: x <= 40 in the vector (x, or 1, past 40; -0 below
  * -700), NaN (and the root patch) to the scalar kernel. */

@@ -265,8 +265,8 @@ static int activ_has_avx2(void)
 #define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
 #endif
 
-ACTIV_EW_LOOPS_VEC(sigmoid)
-ACTIV_EW_LOOPS_VEC(tanh)
+ACTIV_EW_LOOPS_VEC_F32_VD(sigmoid)
+ACTIV_EW_LOOPS_VEC_F32_VD(tanh)
 ACTIV_EW_LOOPS_VEC(relu)
 ACTIV_EW_LOOPS_VEC(leaky_relu)
 ACTIV_EW_LOOPS_VEC(relu6)
@@ -282,7 +282,7 @@ ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
 ACTIV_EW_LOOPS_VEC_F32_V(logsigmoid)
-ACTIV_EW_LOOPS_VEC(tanhshrink)
+ACTIV_EW_LOOPS_VEC_F32_VD(tanhshrink)
 ACTIV_EW_LOOPS_VEC(softshrink)
 ACTIV_EW_LOOPS_VEC(hardshrink)
 ACTIV_EW_LOOPS_VEC(threshold)
@@ -326,7 +326,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_grad = 2,
         .accuracy = "one exp(-|x|) in double-double serves 1/(1+e) and e/(1+e): no overflow, no "
                     "Inf/Inf at -710, tails below -700 rounded once into the subnormals; "
-                    "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37).",
+                    "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37). float32: the same in "
+                    "plain double (below 2^-44), rounded once to float.",
         .ew = &sigmoid_ew,
     },
     {
@@ -342,7 +343,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "-expm1(-2|x|)/(2 + expm1(-2|x|)) in double-double (glibc's tanh is 2 ULP); "
-                    "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19.",
+                    "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19. "
+                    "float32: the same in plain double (the series below 2^-7), rounded once.",
         .ew = &tanh_ew,
     },
     {
@@ -655,7 +657,8 @@ const struct activ_fn activ_registry[] = {
         .ulp_value = 1,
         .ulp_grad = 2,
         .accuracy = "ten Taylor terms for |x| < 1/8, where x - tanh(x) cancels; double-double "
-                    "tanh beyond.",
+                    "tanh beyond. float32: seven terms, and tanh, in plain double (below "
+                    "2^-40), rounded once.",
         .ew = &tanhshrink_ew,
     },
     {
