@@ -1,13 +1,19 @@
 /*
- * k_vec.h - four-lane (AVX2 + FMA) versions of the hottest kernels
- * (internal).
+ * k_vec.h - four-lane (AVX2 + FMA) versions of the kernels (internal).
  *
- * The same double-double algorithms as k_exp.h and kernels.h, step for step
- * (same operations in the same order, so the same bits), on four doubles at
- * once. Each vector kernel handles its main range only and returns a mask of
- * the lanes (NaN, tails, series ranges) that the scalar kernel must redo;
- * registry.c does that and picks these loops at run time when the CPU has
- * AVX2 and FMA.
+ * The same algorithms as k_exp.h, kernels.h and (float32) k_f32.h, step for
+ * step (same operations in the same order, so the same bits), on four
+ * doubles at once. Each vector kernel handles its main range only and
+ * returns a mask of the lanes (NaN, tails, series ranges) that the scalar
+ * kernel must redo; registry.c does that and picks these loops at run time
+ * when the CPU has AVX2 and FMA.
+ *
+ * The double-double kernels are latency-bound (long serial chains), so the
+ * costly ones also come in a two-group form (vk2_/vd2_, W = 2 below): two
+ * groups of four whose steps alternate (KV_EACH), and helpers in stages
+ * (vx_ for exp, vm_ for the Mills ratio) so that independent chains of one
+ * element (phi and R in gelu) run side by side too. Table rows are read by
+ * 16-byte loads and unpacks (v_rows2), cheaper than gathers here.
  */
 #ifndef ACTIV_K_VEC_H
 #define ACTIV_K_VEC_H
