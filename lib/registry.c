@@ -771,8 +771,8 @@ const struct activ_fn activ_registry[] = {
                     "one rounding per output; the VJP's dot product as D/s, D = sum(g_j*e^(x_j-m)) "
                     "summed beside s. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
                     "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|). "
-                    "float32 VJP: that difference in double-double, times y_i in plain double "
-                    "(2^-49).",
+                    "float32: values from exps in plain double (2^-49); the VJP's difference "
+                    "in double-double, times y_i in plain double.",
         .rw = &activ_softmax_rw,
     },
     {

@@ -51,7 +51,11 @@ typedef struct row_stats {
     dd t, D, sg;
 } row_stats;
 
-enum { WANT_D = 1, WANT_SG = 2 };
+/* WANT_PLAIN: the exps in plain double (exp_p, 2^-50) where a float32
+ * output needs no more (softmax's values); the sums stay dd. */
+enum { WANT_D = 1, WANT_SG = 2, WANT_PLAIN = 4 };
+#define SM_WANT_double 0
+#define SM_WANT_float  WANT_PLAIN
 
 /* Partial sums: element i goes to partial i % 8 (breaks the dependency
  * chain of one running dd sum into eight, two four-lane accumulators; the
@@ -325,33 +329,46 @@ KV vdd v_from_lanes(const dd in[4])
 #define VJP_SCALAR(xl, gl)  vjp_at(xl, gl, st, s, dot)
 #define LVJP_SCALAR(xl, gl) lvjp_at(xl, gl, m, K)
 
+/* softmax_i = e/s: in dd for float64 outputs; for float32 ones e from
+ * exp_p times 1/s.hi (2^-49). */
+#define SM_EXP8_double     exp_shift8
+#define SM_EXP4_double     exp_shift4
+#define SM_EXP8_float      exp_shift8_p
+#define SM_EXP4_float      exp_shift4_p
+#define SM_VALUE_double(e) v_round(v_dd_div(e, S))
+#define SM_VALUE_float(e)  (e.hi * RS)
 #define SOFTMAX_STEP(T, i, xv, gv, e, ok)                                                          \
     do {                                                                                           \
-        v4 r_ = v_round(v_dd_div(e, S));                                                           \
+        v4 r_ = SM_VALUE_##T(e);                                                                   \
         REDO_LANES(r_, ok, xv, gv, SM_SCALAR);                                                     \
         st4_##T(y + (i), r_);                                                                      \
     } while (0)
 
-/* y_i*(go_i - dot): in double-double for float64 outputs; for float32 ones
- * y_i = e/s.hi with e from exp_p and the product in plain double (relative
- * error below 2^-49, while the difference go_i - dot, where the cancellation
- * is, is still the dd one rounded once). */
-#define VJP_EXP8_double                exp_shift8
-#define VJP_EXP4_double                exp_shift4
-#define VJP_EXP8_float                 exp_shift8_p
-#define VJP_EXP4_float                 exp_shift4_p
-#define VJP_PRODUCT_double(e, S, diff) v_dd_mul(v_dd_div(e, S), diff)
-#define VJP_PRODUCT_float(e, S, diff)  ((vdd){(e.hi / S.hi) * v_round(diff), v_set(0)})
-
-/* Products below 2^-900 or above 2^900 (rounding as dd_scale does) to the scalar steps. */
-#define VJP_STEP(T, i, xv, gv, e, ok)                                                              \
+/* y_i*(go_i - dot): in double-double for float64 outputs, products below
+ * 2^-900 or above 2^900 (rounding as dd_scale does) to the scalar steps. For
+ * float32 outputs y_i = e*(1/s.hi) with e from exp_p and the product in plain
+ * double (relative error below 2^-49, while the difference go_i - dot, where
+ * the cancellation is, is still the dd one rounded once); no range to leave
+ * there (a float result far from 2^+-900 is a double rounded once more). */
+#define VJP_EXP8_double               exp_shift8
+#define VJP_EXP4_double               exp_shift4
+#define VJP_EXP8_float                exp_shift8_p
+#define VJP_EXP4_float                exp_shift4_p
+#define VJP_STEP(T, i, xv, gv, e, ok) VJP_STEP_##T(T, i, xv, gv, e, ok)
+#define VJP_STEP_double(T, i, xv, gv, e, ok)                                                       \
     do {                                                                                           \
-        vdd p_ = VJP_PRODUCT_##T(e, S, v_dd_add_d(mdot, gv));                                      \
+        vdd p_ = v_dd_mul(v_dd_div(e, S), v_dd_add_d(mdot, gv));                                   \
         v4 r_ = v_round(p_), ap_ = v_abs(p_.hi);                                                   \
         int ok_ = (ok)&_mm256_movemask_pd(                                                         \
             _mm256_and_pd(_mm256_cmp_pd(ap_, v_set(0x1p-900), _CMP_GE_OQ),                         \
                           _mm256_cmp_pd(ap_, v_set(0x1p900), _CMP_LE_OQ)));                        \
         REDO_LANES(r_, ok_, xv, gv, VJP_SCALAR);                                                   \
+        STORE_OVF(T, g, i, r_, xv, gv);                                                            \
+    } while (0)
+#define VJP_STEP_float(T, i, xv, gv, e, ok)                                                        \
+    do {                                                                                           \
+        v4 r_ = (e.hi * RS) * v_round(v_dd_add_d(mdot, gv));                                       \
+        REDO_LANES(r_, ok, xv, gv, VJP_SCALAR);                                                    \
         STORE_OVF(T, g, i, r_, xv, gv);                                                            \
     } while (0)
 
@@ -409,17 +426,21 @@ KV vdd v_from_lanes(const dd in[4])
         size_t i = 0;                                                                              \
         for (; i + 8 <= n4; i += 8) {                                                              \
             v4 xv[2] = {ld4_##T(x + i), ld4_##T(x + i + 4)}, gv[2] = {v_set(0), v_set(0)};         \
-            if (want) gv[0] = ld4_##T(go + i), gv[1] = ld4_##T(go + i + 4);                        \
+            if (want & (WANT_D | WANT_SG)) gv[0] = ld4_##T(go + i), gv[1] = ld4_##T(go + i + 4);   \
             vdd e[2];                                                                              \
             int ok[2];                                                                             \
-            exp_shift8(xv, m, -690, e, ok);                                                        \
+            if (want & WANT_PLAIN)                                                                 \
+                exp_shift8_p(xv, m, -690, e, ok);                                                  \
+            else                                                                                   \
+                exp_shift8(xv, m, -690, e, ok);                                                    \
             SUMS_STEP(t[0], D[0], sg[0], xv[0], gv[0], e[0], ok[0]);                               \
             SUMS_STEP(t[1], D[1], sg[1], xv[1], gv[1], e[1], ok[1]);                               \
         }                                                                                          \
         for (; i < n4; i += 4) {                                                                   \
-            v4 xv = ld4_##T(x + i), gv = want ? ld4_##T(go + i) : v_set(0);                        \
+            v4 xv = ld4_##T(x + i), gv = want & (WANT_D | WANT_SG) ? ld4_##T(go + i) : v_set(0);   \
             int ok;                                                                                \
-            vdd e = exp_shift4(xv, m, -690, &ok);                                                  \
+            vdd e =                                                                                \
+                want & WANT_PLAIN ? exp_shift4_p(xv, m, -690, &ok) : exp_shift4(xv, m, -690, &ok); \
             SUMS_STEP(t[0], D[0], sg[0], xv, gv, e, ok);                                           \
         }                                                                                          \
         double c[4];                                                                               \
@@ -435,17 +456,20 @@ KV vdd v_from_lanes(const dd in[4])
     KV_FN static void softmax_out_v_##T(const T *x, T *y, size_t n4, const row_stats *st, dd s)    \
     {                                                                                              \
         vdd S = v_bcast(s);                                                                        \
+        v4 RS = v_set(1 / s.hi);                                                                   \
         const T *go = x; /* no grad_output: OUT_LOOP does not read it */                           \
         size_t bad = n4;                                                                           \
         double m = st->m;                                                                          \
-        OUT_LOOP(T, 0, -600, SOFTMAX_STEP);                                                        \
-        (void)bad;                                                                                 \
+        OUT_LOOP_E(T, 0, -600, SOFTMAX_STEP, SM_EXP8_##T, SM_EXP4_##T);                            \
+        (void)bad, (void)S, (void)RS;                                                              \
     }                                                                                              \
     /* softmax VJP outputs over [0, n4); returns the first overflow or n4. */                      \
     KV_FN static size_t softmax_vjp_out_v_##T(const T *x, const T *go, T *g, size_t n4,            \
                                               const row_stats *st, dd s, dd dot)                   \
     {                                                                                              \
         vdd S = v_bcast(s), mdot = v_bcast(dd_neg(dot));                                           \
+        v4 RS = v_set(1 / s.hi);                                                                   \
+        (void)S, (void)RS;                                                                         \
         size_t bad = n4;                                                                           \
         double m = st->m;                                                                          \
         OUT_LOOP_E(T, 1, -600, VJP_STEP, VJP_EXP8_##T, VJP_EXP4_##T);                              \
@@ -515,7 +539,8 @@ static int row_vec(size_t n)
         a.count = 0;                                                                               \
         size_t i = 0;                                                                              \
         VEC_ONLY(if (vec) row_sums_v_##T(x, go, i = n & ~(size_t)3, st.m, want, &a);)              \
-        for (; i < n; i++) acc_add(&a, (int)(i & 7), st.m, x[i], want ? go[i] : 0, want);          \
+        for (; i < n; i++)                                                                         \
+            acc_add(&a, (int)(i & 7), st.m, x[i], want &(WANT_D | WANT_SG) ? go[i] : 0, want);     \
         st.count = a.count;                                                                        \
         st.t = sum8(a.t);                                                                          \
         st.D = sum8(a.D);                                                                          \
@@ -547,7 +572,7 @@ ROW_BODY(float)
     {                                                                                              \
         (void)p;                                                                                   \
         int vec = row_vec(n);                                                                      \
-        row_stats st = row_stats_##T(x, NULL, n, 0, vec);                                          \
+        row_stats st = row_stats_##T(x, NULL, n, SM_WANT_##T, vec);                                \
         if (!isfinite(st.m)) {                                                                     \
             double s = ieee_sum_##T(x, n, st.m);                                                   \
             for (size_t i = 0; i < n; i++) y[i] = (T)ieee_softmax(x[i], st.m, s);                  \
