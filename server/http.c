@@ -411,7 +411,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 }
 
 /* One MHD daemon per thread, without a listening socket: the balancer
- * (listen.c) accepts and hands connections over. */
+ * (listen.c) accepts and hands connections over, and enforces
+ * --max-connections itself. MHD's own limit gets slack: it still counts a
+ * connection for a moment after notifying its close, and a new connection
+ * handed over in that moment was refused (seen with --threads 1). */
+#define DAEMON_SLACK 64
 static struct MHD_Daemon *start_daemon(server *s)
 {
     const config *c = &s->cfg;
@@ -421,8 +425,8 @@ static struct MHD_Daemon *start_daemon(server *s)
         0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
         s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-        MHD_OPTION_END);
+        (unsigned)c->max_connections + DAEMON_SLACK, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONN_MEMORY, MHD_OPTION_END);
 }
 
 static void stop_daemons(server *s)
