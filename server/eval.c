@@ -6,6 +6,7 @@
  * printed by numtext (shortest round-trip) into space reserved up front for
  * the worst case, so the hot loop has no bounds checks or reallocations.
  */
+#include "bigmem.h"
 #include "eval.h"
 
 #include <stdio.h>
@@ -227,7 +228,7 @@ static int compute(eval_req *e, unsigned threads, result *res)
     memset(res, 0, sizeof *res);
     if (!e->f32) {
         double *y = e->x.v;
-        if (e->from_range && !(y = res->owned[0] = malloc(cap * sizeof(double)))) return -1;
+        if (e->from_range && !(y = res->owned[0] = big_malloc(cap * sizeof(double)))) return -1;
         calculate(e, e->x.v, e->has_gout ? e->gout.v : NULL, y, threads);
         res->vals[0] = e->x.v;
         res->vals[1] = y;
@@ -235,9 +236,9 @@ static int compute(eval_req *e, unsigned threads, result *res)
     }
     /* float32: x and grad_output rounded to float once, computed in double
      * by the library, rounded once more */
-    float *xf = res->owned[0] = malloc(cap * sizeof(float));
-    float *yf = res->owned[1] = malloc(cap * sizeof(float));
-    float *gf = e->has_gout ? res->owned[2] = malloc(cap * sizeof(float)) : NULL;
+    float *xf = res->owned[0] = big_malloc(cap * sizeof(float));
+    float *yf = res->owned[1] = big_malloc(cap * sizeof(float));
+    float *gf = e->has_gout ? res->owned[2] = big_malloc(cap * sizeof(float)) : NULL;
     if (!xf || !yf || (e->has_gout && !gf)) return -1;
     for (size_t i = 0; i < n; i++) xf[i] = (float)e->x.v[i];
     for (size_t i = 0; gf && i < n; i++) gf[i] = (float)e->gout.v[i];
@@ -392,7 +393,7 @@ static enum MHD_Result handle(req *r, int grad)
     eval_req e;
     problem p;
     arg_list args;
-    req_limits lim = {r->srv->cfg.max_elements};
+    req_limits lim = {r->srv->cfg.max_elements, r->srv->cfg.threads};
     enum MHD_Result ret;
     if (r->method != M_POST) {
         if (get_args(r, &args, &p) != 0 ||

@@ -6,6 +6,7 @@
  * per level, object or array), so hostile nesting costs 256 bytes of stack,
  * and js_numarray runs as a loop over at most JS_MAX_DIMS open arrays.
  */
+#include "bigmem.h"
 #include "jsonscan.h"
 
 #include <math.h>
@@ -342,6 +343,24 @@ static inline int scan_number(const char **pp, const char *end, double *out)
     return numtext_parse_parts(w, q, neg, start, (size_t)(p - start), out) ? NUM_OVERFLOW : NUM_OK;
 }
 
+int js_numlist(const char *p, const char *end, double *out, size_t cap, size_t *n)
+{
+    size_t k = 0;
+    p = skip_ws(p, end);
+    for (;;) {
+        if (p == end || k == cap) return -1;
+        const char *start = p;
+        if (scan_number(&p, end, &out[k]) != NUM_OK || p == start || p[-1] == '\0') return -1;
+        k++;
+        p = skip_ws(p, end);
+        if (p == end) break;
+        if (*p != ',') return -1;
+        p = skip_ws(p + 1, end);
+    }
+    *n = k;
+    return 0;
+}
+
 js_result js_number(js_cur *c, double *out, js_error *err)
 {
     const char *p = c->p;
@@ -531,7 +550,7 @@ static bool grow(js_numarray *a)
 {
     size_t cap = a->cap ? a->cap * 2 : 64;
     if (a->max_elems && cap > a->max_elems) cap = a->max_elems;
-    double *v = realloc(a->v, cap * sizeof *v);
+    double *v = big_realloc(a->v, cap * sizeof *v);
     if (!v) return false;
     a->v = v;
     a->cap = cap;

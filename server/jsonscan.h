@@ -104,6 +104,13 @@ js_result js_numarray_scan(js_cur *c, unsigned depth, js_numarray *a, js_error *
  * (it expands only when followed by '(', so the type name is untouched). */
 #define js_numarray(c, depth, a, err, fault) js_numarray_scan(c, depth, a, err, fault)
 
+/* A flat list of numbers "n, n, ..., n" filling [p, end) exactly (JSON
+ * whitespace allowed around the commas and at both ends), into out[0..*n),
+ * at most cap. 0, or -1 for anything else: then the caller falls back to
+ * js_numarray_scan on the whole value, which decides what the text is. Used
+ * to parse slices of one big array on several threads. */
+int js_numlist(const char *p, const char *end, double *out, size_t cap, size_t *n);
+
 /* 1-based line and column (in characters, as jansson counts them) of a byte
  * offset, for error messages. */
 void js_position(const char *base, size_t offset, int *line, int *column);

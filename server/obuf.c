@@ -1,6 +1,7 @@
 /*
  * obuf.c - growable byte buffer.
  */
+#include "bigmem.h"
 #include "obuf.h"
 
 #include <stdarg.h>
@@ -17,7 +18,7 @@ int ob_reserve(obuf *b, size_t extra)
         if (cap > (size_t)-1 / 2) goto fail;
         cap *= 2;
     }
-    char *p = realloc(b->p, cap);
+    char *p = big_realloc(b->p, cap);
     if (!p) goto fail;
     b->p = p;
     b->cap = cap;

@@ -469,7 +469,7 @@ static int decode(const plot_req *q, req *r, eval_req *e, problem *p)
     args[n++] = (query_arg){"start", start};
     args[n++] = (query_arg){"stop", stop};
     args[n++] = (query_arg){"num", num};
-    req_limits lim = {r->srv->cfg.max_elements};
+    req_limits lim = {.max_elements = r->srv->cfg.max_elements};
     if (request_from_query(args, n, 0, &lim, e, p) != 0) return -1;
     if (activ_kind_of(e->fn) == ACTIV_ROWWISE) {
         eval_req_free(e);

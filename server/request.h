@@ -33,6 +33,7 @@ typedef struct eval_req {
 /* Limits a decoder enforces (from the config). */
 typedef struct req_limits {
     size_t max_elements;
+    unsigned threads; /* for parsing one big array in slices; 0 or 1: serially */
 } req_limits;
 
 /* One key=value of a query string, as MHD decoded it (value may be NULL). */

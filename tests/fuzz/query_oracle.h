@@ -146,7 +146,7 @@ static bool qo_repeated(const qo_input *in)
 
 static const char *qo_check_one(const qo_input *in, size_t max_elements)
 {
-    req_limits lim = {max_elements};
+    req_limits lim = {.max_elements = max_elements};
     eval_req e;
     problem p;
     int rc = in->binary

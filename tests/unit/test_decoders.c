@@ -63,7 +63,7 @@ END_TEST
 /* Decode a JSON body for /eval; the problem type, or -1 when accepted. */
 static int json_verdict(const char *body, problem *p)
 {
-    req_limits lim = {1000};
+    req_limits lim = {.max_elements = 1000};
     eval_req e;
     if (request_from_json(body, strlen(body), 0, &lim, &e, p) == 0) {
         eval_req_free(&e);
@@ -138,7 +138,7 @@ START_TEST(raw_nul)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *buf = malloc(cases[i].n);
         memcpy(buf, cases[i].s, cases[i].n);
-        req_limits lim = {1000};
+        req_limits lim = {.max_elements = 1000};
         eval_req e;
         problem p;
         int rc = request_from_json(buf, cases[i].n, 0, &lim, &e, &p);
@@ -153,7 +153,7 @@ END_TEST
 static int binary_verdict(const char *shape, size_t body_len, problem *p)
 {
     query_arg args[] = {{"activation", "softmax"}, {"shape", shape}};
-    req_limits lim = {1u << 20};
+    req_limits lim = {.max_elements = 1u << 20};
     eval_req e;
     if (request_from_binary(args, 2, body_len, 0, &lim, &e, p) == 0) {
         eval_req_free(&e);
@@ -191,7 +191,7 @@ START_TEST(repeated_key_after_many_params)
         args[1 + i] = (query_arg){names[i], "1"};
     }
     args[19] = (query_arg){"p3", "2"};
-    req_limits lim = {1000};
+    req_limits lim = {.max_elements = 1000};
     eval_req e;
     problem p;
     ck_assert_int_ne(request_from_query(args, 20, 0, &lim, &e, &p), 0);
@@ -207,7 +207,7 @@ END_TEST
 START_TEST(query_f32_overflow_names_the_key)
 {
     query_arg args[] = {{"activation", "relu"}, {"x", "1,2,1e39"}, {"dtype", "float32"}};
-    req_limits lim = {1000};
+    req_limits lim = {.max_elements = 1000};
     eval_req e;
     problem p;
     ck_assert_int_ne(request_from_query(args, 3, 0, &lim, &e, &p), 0);
@@ -218,6 +218,74 @@ START_TEST(query_f32_overflow_names_the_key)
     ck_assert_int_ne(request_from_json(body, sizeof body - 1, 0, &lim, &e, &p), 0);
     ck_assert_str_eq(p.pointer, "/x/2");
     ck_assert_str_eq(p.parameter, "");
+}
+END_TEST
+
+/* A big flat x is parsed in slices on several threads (request.c,
+ * parse_in_slices); whatever the text, the answer must be exactly the
+ * serial scanner's: same verdict, problem, pointer, position and values. */
+static char *big_body(size_t n, const char *tail)
+{
+    size_t cap = n * 24 + strlen(tail) + 64, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)sprintf(b, "{\"activation\":\"relu\",\"x\":[");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(b + len, "%s%.17g", i ? (i % 7 ? "," : " ,\n\t") : "",
+                               (double)i * 1.000001 - 1e5);
+    sprintf(b + len, "%s", tail);
+    return b;
+}
+
+static void same_as_serial(const char *body, const char *label)
+{
+    req_limits serial = {.max_elements = 1u << 24, .threads = 1};
+    req_limits sliced = {.max_elements = 1u << 24, .threads = 4};
+    eval_req a, b;
+    problem pa, pb;
+    int ra = request_from_json(body, strlen(body), 0, &serial, &a, &pa);
+    int rb = request_from_json(body, strlen(body), 0, &sliced, &b, &pb);
+    ck_assert_msg(ra == rb, "%s: serial %d, sliced %d", label, ra, rb);
+    if (ra == 0) {
+        ck_assert_uint_eq(a.x.n, b.x.n);
+        ck_assert_uint_eq(a.x.ndim, b.x.ndim);
+        ck_assert_msg(memcmp(a.x.v, b.x.v, a.x.n * sizeof(double)) == 0, "%s: values", label);
+        eval_req_free(&a);
+        eval_req_free(&b);
+        return;
+    }
+    ck_assert_msg(pa.type == pb.type && strcmp(pa.detail, pb.detail) == 0 &&
+                      strcmp(pa.pointer, pb.pointer) == 0 && pa.offset == pb.offset,
+                  "%s: serial %s %s @%ld, sliced %s %s @%ld", label, problem_slug(pa.type),
+                  pa.pointer, pa.offset, problem_slug(pb.type), pb.pointer, pb.offset);
+}
+
+START_TEST(sliced_parse_is_serial_parse)
+{
+    static const struct {
+        const char *tail, *label;
+    } cases[] = {
+        {"]}", "valid"},
+        {"]} ", "valid, trailing space"},
+        {",]}", "trailing comma"},
+        {",01]}", "leading zero"},
+        {",\"NaN\",1]}", "NaN string (allowed, but not by the slices)"},
+        {",[1]]}", "nested array"},
+        {",\"a]b\"]}", "bracket in a string"},
+        {",1e400]}", "overflow"},
+        {",true]}", "literal"},
+        {"", "truncated"},
+        {"]", "unclosed object"},
+        {",1]]}", "extra bracket"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *body = big_body(150000, cases[i].tail); /* ~3.5 MB: at least two slices */
+        same_as_serial(body, cases[i].label);
+        free(body);
+    }
+    char *body = big_body(150000, "]}");
+    memcpy(strchr(body, '[') + 1000000, ",,", 2); /* a hole in the middle of a slice */
+    same_as_serial(body, "empty element");
+    free(body);
 }
 END_TEST
 
@@ -234,6 +302,7 @@ int main(void)
     tcase_add_test(t, binary_shape_overflow);
     tcase_add_test(t, repeated_key_after_many_params);
     tcase_add_test(t, query_f32_overflow_names_the_key);
+    tcase_add_test(t, sliced_parse_is_serial_parse);
     suite_add_tcase(s, t);
     return check_run(s);
 }
