@@ -11,9 +11,13 @@ $(BUILD)/genload: tools/genload.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
 
-bench-http: deps $(ACTIVD) $(BUILD)/genload
+$(BUILD)/mhd_static: tools/mhd_static.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+bench-http: deps $(ACTIVD) $(BUILD)/genload $(BUILD)/mhd_static
 	@EXTRA_PKGS="wrk bc curl" tools/deps.sh
-	ACTIVD=$(ACTIVD) GENLOAD=$(BUILD)/genload tools/bench.sh
+	ACTIVD=$(ACTIVD) GENLOAD=$(BUILD)/genload MHD_STATIC=$(BUILD)/mhd_static tools/bench.sh
 
 bench: bench-lib bench-numtext bench-http
 
