@@ -701,7 +701,7 @@ async function updateVanishing() {
     }, vgController.signal)));
     const rows = answers.map((r, i) => ({ name: names[i], d: num(r.grad[0]), color: VG_COLORS[i] }));
     drawVanishing(rows, n, x);
-    fillTable(rows, n);
+    fillTable(rows, n, x);
   } catch (e) {
     if (e.name !== "AbortError") setStatus(e.message, true);
   }
@@ -741,7 +741,7 @@ function drawVanishing(rows, n, x) {
     rows.map((r) => `${r.name} ${fmt(Math.abs(r.d) ** n)}`).join(", "));
 }
 
-function fillTable(rows, n) {
+function fillTable(rows, n, x) {
   const tbody = $("vg-table").querySelector("tbody");
   clear(tbody);
   rows.forEach((r, i) => {
@@ -750,6 +750,8 @@ function fillTable(rows, n) {
     tr.dataset.activation = r.name;
     tr.dataset.derivative = String(r.d);
     tr.dataset.product = String(product);
+    tr.dataset.layers = String(n); // tests wait on the render for the N and x they set
+    tr.dataset.x = String(x);
     if (Math.abs(product) < 1e-3) tr.classList.add("vanished");
     const name = document.createElement("td");
     const dot = document.createElement("span");
