@@ -416,13 +416,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
  * (listen.c) accepts and hands connections over, and enforces
  * --max-connections itself. MHD's own limit gets slack: it still counts a
  * connection for a moment after notifying its close, and a new connection
- * handed over in that moment was refused (seen with --threads 1). */
+ * handed over in that moment was refused (seen with --threads 1).
+ *
+ * poll(), not epoll: libmicrohttpd 0.9.75 drains epoll in batches of 128
+ * and, after a full batch, calls epoll_wait again with the full timeout
+ * while the (edge-triggered) events it already took wait unprocessed; with
+ * 256 connections ready at once every one of them stalled until --timeout
+ * (tests/integration/test_slow.c busy_256_keepalive). poll has no such
+ * loop, and measured the same at 32 connections. */
 #define DAEMON_SLACK 64
 static struct MHD_Daemon *start_daemon(server *s)
 {
     const config *c = &s->cfg;
     return MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,

@@ -3,7 +3,7 @@
 #
 #   small / plot        POST /eval sigmoid with 8 / 800 numbers: wrk req/s
 #   MHD ceiling         the smallest libmicrohttpd server (tools/mhd_static.c,
-#                       same epoll and thread count): its static-answer rate
+#                       epoll and a thread pool, the same thread count): its static-answer rate
 #   healthz             GET /healthz: the static-response rate of activd itself
 #   plot p99 @ half     the 800-number request paced at half its peak rate
 #   bulk json           one 1,000,000-number request: seconds (best of 3) and the

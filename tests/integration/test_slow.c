@@ -2,7 +2,8 @@
  * test_slow.c - slow and many clients: idle connections closed after
  * --timeout, a body trickled byte by byte cut off by --request-timeout
  * (test_lifecycle.c covers trickled headers), --max-connections-per-ip,
- * --max-connections, and 500 stalled clients not delaying a normal request.
+ * --max-connections, 500 stalled clients not delaying a normal request, and
+ * 256 busy keep-alive clients on one worker all answered.
  *
  * Timing bounds are generous (the machine is shared) and scale with
  * ACTIV_TEST_SLOWDOWN under valgrind.
@@ -296,6 +297,65 @@ START_TEST(stalled_500_do_not_delay)
 }
 END_TEST
 
+/* 256 keep-alive clients, each with one request in flight and a new one as
+ * soon as its answer is in, on one worker thread (--threads 1). With
+ * MHD_USE_EPOLL, libmicrohttpd 0.9.75 drains epoll in batches of 128 and
+ * blocks in the next epoll_wait with events it already took unprocessed:
+ * 256 ready connections stalled until the idle timeout (found by the soak).
+ * Every request must be answered, and quickly. */
+START_TEST(busy_256_keepalive)
+{
+    enum { N = 256, ROUNDS = 12 };
+    static const char req[] = "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              "Content-Length: 36\r\n\r\n"
+                              "{\"activation\":\"sigmoid\",\"x\":[0,1,2]}";
+    testd d;
+    static const char *const args[] = {"--log", "off", "--threads", "1", "--timeout", "30", NULL};
+    start(&d, args);
+    static int fds[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = raw_connect(d.port);
+        ck_assert_msg(fds[i] >= 0, "client %d could not connect", i);
+    }
+    /* a million points (fewer under valgrind): ~0.2 s of printing */
+    char body[96], busy[256];
+    int blen =
+        snprintf(body, sizeof body,
+                 "{\"activation\":\"sigmoid\",\"range\":{\"start\":0,\"stop\":1,\"num\":%d}}",
+                 (int)(1000000 / test_slowdown()));
+    int busy_len = snprintf(busy, sizeof busy,
+                            "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %d\r\n\r\n%s",
+                            blen, body);
+    double worst = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        /* most rounds: the worker is busy printing two million numbers while
+         * all N requests arrive, so it finds all N ready at once */
+        int b = round % 4 == 3 ? -1 : raw_connect(d.port);
+        if (b >= 0) {
+            ck_assert_int_eq(raw_send(b, busy, (size_t)busy_len), 0);
+            usleep(10 * 1000);
+        }
+        for (int i = 0; i < N; i++) ck_assert_int_eq(raw_send(fds[i], req, sizeof req - 1), 0);
+        for (int i = 0; i < N; i++) {
+            raw_resp r;
+            double t0 = raw_now();
+            int rc = raw_read(fds[i], &r, 5 * test_slowdown());
+            ck_assert_msg(rc == 0 && r.status == 200, "round %d client %d: status %d%s", round, i,
+                          r.status, r.closed ? " (closed)" : "");
+            if (raw_now() - t0 > worst) worst = raw_now() - t0;
+            raw_resp_free(&r);
+        }
+        if (b >= 0) close(b); /* its answer unread */
+    }
+    fprintf(stderr, "test_slow: %d rounds of %d keep-alive requests, longest wait %.1f ms\n",
+            ROUNDS, N, worst * 1e3);
+    ck_assert_msg(worst < 2.0 * test_slowdown(), "a request waited %.2f s", worst);
+    for (int i = 0; i < N; i++) close(fds[i]);
+    finish(&d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("slow");
@@ -307,6 +367,7 @@ int main(void)
     tcase_add_test(t, per_ip_limit);
     tcase_add_test(t, max_connections);
     tcase_add_test(t, stalled_500_do_not_delay);
+    tcase_add_test(t, busy_256_keepalive);
     suite_add_tcase(s, t);
     return check_run(s);
 }
