@@ -20,7 +20,10 @@ SECS=${SECS:-8}
 CONNS=${CONNS:-32}
 LOG=${LOG:-json}
 WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18555)
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo "$1"
+}
+PORT=$(free_port 18555)
 URL=http://127.0.0.1:$PORT
 trap 'kill $PID $SPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -45,7 +48,7 @@ bulk_bin() {
 }
 
 # the MHD ceiling first, alone on the machine
-SPORT=$((PORT + 1))
+SPORT=$(free_port 18556)
 $MHD_STATIC "$SPORT" "${THREADS:-$(nproc)}" &
 SPID=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$SPORT/" && break; sleep 0.05; done
