@@ -555,7 +555,9 @@ static void array_fault(jdec *d, int key, js_result r, const js_fault *f)
  * array, a string, a syntax error - abandons the attempt (the first ']'
  * found may not even be the array's), and the serial scanner reads the
  * whole value and says what the text is. */
+#ifndef PAR_PARSE_BYTES            /* the fuzz build makes it tiny, so fuzzing reaches the slices */
 #define PAR_PARSE_BYTES (1u << 20) /* per slice, at least */
+#endif
 
 typedef struct slices {
     unsigned n;
@@ -627,7 +629,7 @@ static int parse_in_slices(jdec *d, js_numarray *a)
     size_t len = (size_t)(close - open - 1), total = 0;
     slices s;
     memset(&s, 0, sizeof s);
-    cut_slices(&s, open + 1, close, par_parts(len / (PAR_PARSE_BYTES / PAR_MIN), threads));
+    cut_slices(&s, open + 1, close, par_parts(len / PAR_PARSE_BYTES * PAR_MIN, threads));
     if (s.n < 2) return 0;
     par_run(count_slice, &s, s.n);
     for (unsigned k = 0; k < s.n; k++) s.off[k] = total, total += s.count[k];
