@@ -216,6 +216,23 @@ KV v4 v_near(v4 x, const struct k_root *R)
         }                                                                                          \
     } while (0)
 
+/* The entry points registry.c's loops call, from one group function
+ * gw(W, deriv, x, p, r, redo) working on W groups of four: v2 takes two
+ * groups, v1 one. KVF_FORM makes the value (deriv 0) or the derivative
+ * (1) pair; KVF_FORMS(k) both, vkf2_k/vkf_k and vdf2_k/vdf_k from gwf_k. */
+#define KVF_FORM(v2, v1, gw, deriv)                                                                \
+    KV void v2(const v4 *x, const double *p, v4 *r, v4 *redo)                                      \
+    {                                                                                              \
+        gw(2, deriv, x, p, r, redo);                                                               \
+    }                                                                                              \
+    KV v4 v1(v4 x, const double *p, v4 *redo)                                                      \
+    {                                                                                              \
+        v4 r;                                                                                      \
+        gw(1, deriv, &x, p, &r, redo);                                                             \
+        return r;                                                                                  \
+    }
+#define KVF_FORMS(k) KVF_FORM(vkf2_##k, vkf_##k, gwf_##k, 0) KVF_FORM(vdf2_##k, vdf_##k, gwf_##k, 1)
+
 /* The plain pair for kernels without their own two-group form. */
 #define KV_PAIR_V(k)                                                                               \
     KV void vk2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                 \
@@ -1206,41 +1223,15 @@ KV void gwf_gelu_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 
 #define vokf_gelu vok_any
 
-KV void vkf2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
+/* approximate = "tanh" (p[0] != 0) or "none" */
+KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
     if (p[0] != 0)
-        gwf_gelu_tanh(2, 0, x, r, redo);
+        gwf_gelu_tanh(W, deriv, x, r, redo);
     else
-        gwf_gelu_exact(2, 0, x, r, redo);
+        gwf_gelu_exact(W, deriv, x, r, redo);
 }
-
-KV void vdf2_gelu(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    if (p[0] != 0)
-        gwf_gelu_tanh(2, 1, x, r, redo);
-    else
-        gwf_gelu_exact(2, 1, x, r, redo);
-}
-
-KV v4 vkf_gelu(v4 x, const double *p, v4 *redo)
-{
-    v4 r;
-    if (p[0] != 0)
-        gwf_gelu_tanh(1, 0, &x, &r, redo);
-    else
-        gwf_gelu_exact(1, 0, &x, &r, redo);
-    return r;
-}
-
-KV v4 vdf_gelu(v4 x, const double *p, v4 *redo)
-{
-    v4 r;
-    if (p[0] != 0)
-        gwf_gelu_tanh(1, 1, &x, &r, redo);
-    else
-        gwf_gelu_exact(1, 1, &x, &r, redo);
-    return r;
-}
+KVF_FORMS(gelu)
 
 /* log1p_p on W groups, 0 <= E <= 1. */
 KV void vw_log1p_p(int W, const v4 *E, v4 *out)
@@ -1278,8 +1269,9 @@ KV void vw_log1p_p(int W, const v4 *E, v4 *out)
 
 /* kf_softplus for beta in [2^-8, 2^100] (vok_softplus): x where linear,
  * NaN to the scalar kernel. */
-KV void gwf_softplus(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
+KV void gwf_softplus(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)deriv; /* the value only */
     v4 a[2], al[2], E[2], L[2], lin[2];
     vdd t[2];
     KV_EACH(W, {
@@ -1306,21 +1298,13 @@ KV void gwf_softplus(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 
 #define vokf_softplus vok_softplus
 
-KV void vkf2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    gwf_softplus(2, x, p, r, redo);
-}
-
-KV v4 vkf_softplus(v4 x, const double *p, v4 *redo)
-{
-    v4 r;
-    gwf_softplus(1, &x, p, &r, redo);
-    return r;
-}
+KVF_FORM(vkf2_softplus, vkf_softplus, gwf_softplus, 0)
 
 /* kf_logsigmoid: NaN and -Inf to the scalar kernel. */
-KV void gwf_logsigmoid(int W, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_logsigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)deriv; /* the value only */
+    (void)p;
     v4 E[2], L[2];
     KV_EACH(W, redo[h] = _mm256_cmp_pd(x[h], v_set(-INFINITY), _CMP_NGT_UQ);
             E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
@@ -1329,19 +1313,7 @@ KV void gwf_logsigmoid(int W, const v4 *x, v4 *r, v4 *redo)
     KV_EACH(W, r[h] = -_mm256_blendv_pd(L[h], L[h] - x[h], v_lt(x[h], 0)););
 }
 
-KV void vkf2_logsigmoid(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gwf_logsigmoid(2, x, r, redo);
-}
-
-KV v4 vkf_logsigmoid(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gwf_logsigmoid(1, &x, &r, redo);
-    return r;
-}
+KVF_FORM(vkf2_logsigmoid, vkf_logsigmoid, gwf_logsigmoid, 0)
 
 /* gf_sig on W groups: sigmoid(w) and sigmoid(-w), |w| clamped at 700. */
 KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
@@ -1358,8 +1330,9 @@ KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
 }
 
 /* kf_sigmoid / df_sigmoid: NaN to the scalar kernel. */
-KV void gwf_sigmoid(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_sigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)p;
     v4 sp[2], sm[2];
     KV_EACH(W, redo[h] = v_isnan(x[h]););
     vw_gf_sig(W, x, sp, sm);
@@ -1382,8 +1355,9 @@ KV void vw_tanh_p(int W, const v4 *a, v4 *out)
 }
 
 /* kf_tanh / df_tanh: NaN to the scalar kernel. */
-KV void gwf_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_tanh(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)p;
     v4 a[2], t[2];
     KV_EACH(W, redo[h] = v_isnan(x[h]); a[h] = v_abs(x[h]););
     if (deriv) {
@@ -1400,8 +1374,9 @@ KV void gwf_tanh(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 }
 
 /* kf_tanhshrink / df_tanhshrink: NaN and +-Inf to the scalar kernel. */
-KV void gwf_tanhshrink(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_tanhshrink(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)p;
     v4 a[2], t[2];
     KV_EACH(W, a[h] = v_abs(x[h]); redo[h] = _mm256_cmp_pd(a[h], v_set(INFINITY), _CMP_NLT_UQ););
     KV_EACH(W, a[h] = _mm256_min_pd(a[h], v_set(1e300)););
@@ -1423,39 +1398,15 @@ KV void gwf_tanhshrink(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 #define vokf_tanh       vok_any
 #define vokf_tanhshrink vok_any
 
-#define KVF_FORMS(k)                                                                               \
-    KV void vkf2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                \
-    {                                                                                              \
-        (void)p;                                                                                   \
-        gwf_##k(2, 0, x, r, redo);                                                                 \
-    }                                                                                              \
-    KV void vdf2_##k(const v4 *x, const double *p, v4 *r, v4 *redo)                                \
-    {                                                                                              \
-        (void)p;                                                                                   \
-        gwf_##k(2, 1, x, r, redo);                                                                 \
-    }                                                                                              \
-    KV v4 vkf_##k(v4 x, const double *p, v4 *redo)                                                 \
-    {                                                                                              \
-        (void)p;                                                                                   \
-        v4 r;                                                                                      \
-        gwf_##k(1, 0, &x, &r, redo);                                                               \
-        return r;                                                                                  \
-    }                                                                                              \
-    KV v4 vdf_##k(v4 x, const double *p, v4 *redo)                                                 \
-    {                                                                                              \
-        (void)p;                                                                                   \
-        v4 r;                                                                                      \
-        gwf_##k(1, 1, &x, &r, redo);                                                               \
-        return r;                                                                                  \
-    }
 KVF_FORMS(sigmoid)
 KVF_FORMS(tanh)
 KVF_FORMS(tanhshrink)
 
 /* kf_silu / df_silu: x <= 40 in the vector (x, or 1, past 40; -0 below
  * -700), NaN (and the root patch) to the scalar kernel. */
-KV void gwf_silu(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_silu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)p;
     v4 sp[2], sm[2];
     KV_EACH(W, redo[h] = v_isnan(x[h]);
             if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_silu)););
@@ -1469,38 +1420,14 @@ KV void gwf_silu(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 
 #define vokf_silu vok_any
 
-KV void vkf2_silu(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gwf_silu(2, 0, x, r, redo);
-}
-
-KV void vdf2_silu(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gwf_silu(2, 1, x, r, redo);
-}
-
-KV v4 vkf_silu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gwf_silu(1, 0, &x, &r, redo);
-    return r;
-}
-
-KV v4 vdf_silu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gwf_silu(1, 1, &x, &r, redo);
-    return r;
-}
+KVF_FORMS(silu)
 
 /* kf_mish: |x| <= 700 in the vector, x past 20 and -0 below -700 blended
  * in, NaN to the scalar kernel. */
-KV void gwf_mish(int W, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_mish(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)deriv; /* the value; gwf_mish_d the derivative */
+    (void)p;
     v4 E[2];
     KV_EACH(W, redo[h] = v_isnan(x[h]); E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
     vw_exp_p(W, E, E);
@@ -1516,24 +1443,14 @@ KV void gwf_mish(int W, const v4 *x, v4 *r, v4 *redo)
     });
 }
 
-KV void vkf2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gwf_mish(2, x, r, redo);
-}
-
-KV v4 vkf_mish(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gwf_mish(1, &x, &r, redo);
-    return r;
-}
+KVF_FORM(vkf2_mish, vkf_mish, gwf_mish, 0)
 
 /* df_mish: |x| <= 700 clamped (the scalar kernel's), 1 past 40, -0 below
  * -700, NaN and the root patch to the scalar kernel. */
-KV void gwf_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
+KV void gwf_mish_d(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
+    (void)deriv;
+    (void)p;
     v4 E[2];
     KV_EACH(W, redo[h] = _mm256_or_pd(v_isnan(x[h]), v_near(x[h], &k_root_mish));
             E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
@@ -1554,19 +1471,7 @@ KV void gwf_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
 
 #define vokf_mish vok_any
 
-KV void vdf2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gwf_mish_d(2, x, r, redo);
-}
-
-KV v4 vdf_mish(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gwf_mish_d(1, &x, &r, redo);
-    return r;
-}
+KVF_FORM(vdf2_mish, vdf_mish, gwf_mish_d, 1)
 
 /* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
 
