@@ -6,7 +6,7 @@
 #   make bench-lib       ns/element of every activation on 1e6 elements
 
 LIBTEST_COMMON := $(BUILD)/tests/common/refexpr.o $(BUILD)/tests/common/actgrid.o \
-                  $(BUILD)/tests/common/docgen.o
+                  $(BUILD)/tests/common/docgen.o $(BUILD)/tests/common/checkrun.o
 LIBTEST_LIBS = $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread -lm
 LIB_UNIT_BIN := $(filter $(BUILD)/tests/unit/test_lib%,$(UNIT_BIN))
 

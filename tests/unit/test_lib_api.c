@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activ.h"
 #include "actgrid.h"
+#include "activ.h"
+#include "checkrun.h"
 
 /* ---- versions and status codes ----------------------------------------------- */
 
@@ -500,9 +501,5 @@ int main(void)
     tcase_add_test(tc, extreme_parameters);
     tcase_add_test(tc, thread_safety);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "activ.h"
+#include "checkrun.h"
 #include "refexpr.h"
 
 static rx_env empty;
@@ -141,9 +142,5 @@ int main(void)
     tcase_add_test(tc, names_and_defaults);
     tcase_add_test(tc, undefined_and_errors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

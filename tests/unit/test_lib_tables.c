@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "activ.h"
+#include "checkrun.h"
 #include "refexpr.h"
 
 #include "../../lib/k_tables.h"
@@ -435,9 +436,5 @@ int main(int argc, char **argv)
     tcase_add_test(tc, tables_match_generator);
     tcase_add_test(tc, polynomials_meet_target);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }
