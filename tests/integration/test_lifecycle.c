@@ -2,9 +2,7 @@
  * test_lifecycle.c - flags, environment, startup failures and the SIGTERM
  * drain, against the real binary.
  */
-#include <arpa/inet.h>
 #include <check.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,10 +10,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "checkrun.h"
+#include "rawhttp.h"
 #include "testd.h"
 
 static const char *bin(void)
@@ -143,20 +141,6 @@ START_TEST(sigterm_idle)
 }
 END_TEST
 
-static int connect_to(unsigned port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    struct timeval tv = {10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
 static size_t read_all(int fd, char *buf, size_t cap)
 {
     size_t len = 0;
@@ -180,7 +164,7 @@ START_TEST(sigterm_drains_inflight)
              "POST /eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
              "Content-Length: %zu\r\n\r\n",
              strlen(body));
-    int busy = connect_to(d.port), idle = connect_to(d.port);
+    int busy = raw_connect(d.port), idle = raw_connect(d.port);
     ck_assert(busy >= 0 && idle >= 0);
     ck_assert(write(busy, head, strlen(head)) > 0);
     ck_assert(write(busy, body, 10) == 10); /* part of the body */
@@ -193,7 +177,7 @@ START_TEST(sigterm_drains_inflight)
     read_all(idle, buf, sizeof buf);
     ck_assert_msg(strncmp(buf, "HTTP/1.1 503", 12) == 0, "readyz while draining: %s", buf);
     close(idle);
-    ck_assert_int_eq(connect_to(d.port), -1); /* listener closed */
+    ck_assert_int_eq(raw_connect(d.port), -1); /* listener closed */
 
     ck_assert(write(busy, body + 10, strlen(body) - 10) > 0);
     read_all(busy, buf, sizeof buf);
@@ -214,12 +198,9 @@ START_TEST(slow_client_cut_off)
     static const char slow[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaa";
     char buf[256];
     ck_assert_int_eq(testd_start(&d, args), 0);
-    int fd = connect_to(d.port);
+    int fd = raw_connect(d.port);
     ck_assert(fd >= 0);
-    double t0 = 0, waited = 0;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    t0 = ts.tv_sec + ts.tv_nsec * 1e-9;
+    double t0 = raw_now();
     int cut = 0;
     for (size_t i = 0; i < sizeof slow - 1 && !cut; i++) {
         cut = write(fd, slow + i, 1) != 1;
@@ -233,8 +214,7 @@ START_TEST(slow_client_cut_off)
         struct pollfd p = {.fd = fd, .events = POLLIN};
         if (poll(&p, 1, 0) == 1 && read(fd, buf, sizeof buf) <= 0) cut = 1;
     }
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    waited = ts.tv_sec + ts.tv_nsec * 1e-9 - t0;
+    double waited = raw_now() - t0;
     ck_assert_msg(cut, "trickling client was not cut off");
     ck_assert_msg(waited > 1.9 && waited < 4, "cut off after %.2f s, want ~2", waited);
     close(fd);
@@ -259,7 +239,7 @@ START_TEST(buffer_budget)
              "Content-Length: %d\r\n\r\n",
              LEN);
     ck_assert_int_eq(testd_start(&d, args), 0);
-    int a = connect_to(d.port), b = connect_to(d.port);
+    int a = raw_connect(d.port), b = raw_connect(d.port);
     ck_assert(a >= 0 && b >= 0);
     ck_assert(write(a, head, strlen(head)) > 0 && write(a, body, 1000) == 1000);
     usleep(200 * 1000);
@@ -299,7 +279,7 @@ START_TEST(connections_balanced)
     int fds[11];
     ck_assert_int_eq(testd_start(&d, args), 0);
     for (int i = 0; i < 11; i++) {
-        fds[i] = connect_to(d.port);
+        fds[i] = raw_connect(d.port);
         ck_assert(fds[i] >= 0 && write(fds[i], get, strlen(get)) > 0);
     }
     for (int i = 0; i < 11; i++) ck_assert(read(fds[i], buf, sizeof buf) > 0); /* kept alive */
