@@ -633,28 +633,39 @@ KV vdd v_log1p_small(v4 r1, v4 r2)
     return l1;
 }
 
+/* Positive normal x as 2^e * m, m in [1, 2) (e and m as doubles), and the
+ * k_log_tab rows for m's top 8 bits: their entries 0 and 1 gathered into
+ * L0 and L1, the rows themselves in t. The first step of log_dd3 and of
+ * log1p_p. */
+KV void v_log_split(v4 x, v4 *e, v4 *m, v4 *L0, v4 *L1, const double *t[4])
+{
+    __m256i b = _mm256_castpd_si256(x);
+    __m256i eb = _mm256_srli_epi64(b, 52);
+    *e = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
+    *e = (*e - v_set(0x1p52)) - v_set(1023);
+    *m = _mm256_castsi256_pd(
+        _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+                        _mm256_set1_epi64x(0x3ff0000000000000LL)));
+    __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
+    t[0] = k_log_tab[_mm256_extract_epi64(idx, 0)];
+    t[1] = k_log_tab[_mm256_extract_epi64(idx, 1)];
+    t[2] = k_log_tab[_mm256_extract_epi64(idx, 2)];
+    t[3] = k_log_tab[_mm256_extract_epi64(idx, 3)];
+    v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t[0])), _mm_loadu_pd(t[2]), 1);
+    v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t[1])), _mm_loadu_pd(t[3]), 1);
+    *L0 = _mm256_unpacklo_pd(la, lb);
+    *L1 = _mm256_unpackhi_pd(la, lb);
+}
+
 /* log_dd3's steps (v_log3) on W groups. */
 KV void vw_log3(int W, const v4 *hi, const v4 *lo, const v4 *lo2, vdd *out)
 {
     v4 e[2], m[2], L0[2], L1[2], L2[2];
     vdd r[2], c[2];
     KV_EACH(W, {
-        __m256i b = _mm256_castpd_si256(hi[h]);
-        __m256i eb = _mm256_srli_epi64(b, 52);
-        e[h] = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
-        e[h] = (e[h] - v_set(0x1p52)) - v_set(1023);
-        m[h] = _mm256_castsi256_pd(
-            _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
-                            _mm256_set1_epi64x(0x3ff0000000000000LL)));
-        __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
-        const double *t0 = k_log_tab[_mm256_extract_epi64(idx, 0)];
-        const double *t1 = k_log_tab[_mm256_extract_epi64(idx, 1)];
-        const double *t2 = k_log_tab[_mm256_extract_epi64(idx, 2)];
-        const double *t3 = k_log_tab[_mm256_extract_epi64(idx, 3)];
-        v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t0)), _mm_loadu_pd(t2), 1);
-        v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t1)), _mm_loadu_pd(t3), 1);
-        L0[h] = _mm256_unpacklo_pd(la, lb), L1[h] = _mm256_unpackhi_pd(la, lb);
-        L2[h] = _mm256_setr_pd(t0[2], t1[2], t2[2], t3[2]);
+        const double *t[4];
+        v_log_split(hi[h], &e[h], &m[h], &L0[h], &L1[h], t);
+        L2[h] = _mm256_setr_pd(t[0][2], t[1][2], t[2][2], t[3][2]);
     });
     KV_EACH(W, {
         vdd p = v_two_prod(m[h], L0[h]);
@@ -1240,21 +1251,8 @@ KV void vw_log1p_p(int W, const v4 *E, v4 *out)
     KV_EACH(W, {
         s[h] = v_set(1) + E[h];
         c[h] = (v_set(1) - s[h]) + E[h];
-        __m256i b = _mm256_castpd_si256(s[h]);
-        __m256i eb = _mm256_srli_epi64(b, 52);
-        e[h] = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
-        e[h] = (e[h] - v_set(0x1p52)) - v_set(1023);
-        m[h] = _mm256_castsi256_pd(
-            _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
-                            _mm256_set1_epi64x(0x3ff0000000000000LL)));
-        __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
-        const double *t0 = k_log_tab[_mm256_extract_epi64(idx, 0)];
-        const double *t1 = k_log_tab[_mm256_extract_epi64(idx, 1)];
-        const double *t2 = k_log_tab[_mm256_extract_epi64(idx, 2)];
-        const double *t3 = k_log_tab[_mm256_extract_epi64(idx, 3)];
-        v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t0)), _mm_loadu_pd(t2), 1);
-        v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t1)), _mm_loadu_pd(t3), 1);
-        L0[h] = _mm256_unpacklo_pd(la, lb), L1[h] = _mm256_unpackhi_pd(la, lb);
+        const double *t[4];
+        v_log_split(s[h], &e[h], &m[h], &L0[h], &L1[h], t);
     });
     KV_EACH(W, {
         v4 r = _mm256_fmadd_pd(m[h], L0[h], v_set(-1));
