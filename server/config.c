@@ -15,7 +15,7 @@
 #include "activ.h"
 #include "version.h"
 
-enum opt_type { OPT_STR, OPT_UINT, OPT_SIZE, OPT_LOG, OPT_ORIGIN };
+enum opt_type { OPT_STR, OPT_UINT, OPT_SIZE, OPT_CHOICE, OPT_ORIGIN };
 
 struct option_spec {
     const char *name; /* flag without "--"; env var is ACTIVD_ + upper(name) */
@@ -24,36 +24,49 @@ struct option_spec {
     unsigned long long min, max;
     const char *def; /* default as text (parsed like a flag value) */
     const char *help;
+    const char *const *choices; /* OPT_CHOICE: the words, stored as their index */
 };
 
 #define F(field) offsetof(config, field), sizeof(((config *)0)->field)
 
+/* OPT_CHOICE words, in the order of their enums in config.h */
+static const char *const log_words[] = {"json", "text", "off", NULL};
+static const char *const sched_words[] = {"batch", "normal", NULL};
+
 /* threads default to the number of CPUs: filled in at run time (def NULL). */
 static const struct option_spec options[] = {
-    {"bind", OPT_STR, F(bind), 0, 0, "127.0.0.1", "address to listen on (0.0.0.0 for all)"},
-    {"port", OPT_UINT, F(port), 0, 65535, "8080", "TCP port (0: any free port, printed)"},
-    {"threads", OPT_UINT, F(threads), 1, 256, NULL, "worker threads (default: CPUs)"},
+    {"bind", OPT_STR, F(bind), 0, 0, "127.0.0.1", "address to listen on (0.0.0.0 for all)", NULL},
+    {"port", OPT_UINT, F(port), 0, 65535, "8080", "TCP port (0: any free port, printed)", NULL},
+    {"threads", OPT_UINT, F(threads), 1, 256, NULL, "worker threads (default: CPUs)", NULL},
     {"max-body", OPT_SIZE, F(max_body), 64, 1ull << 32, "64Mi",
-     "largest request body in bytes (k/M/G or Ki/Mi/Gi suffixes)"},
+     "largest request body in bytes (k/M/G or Ki/Mi/Gi suffixes)", NULL},
     {"max-buffer", OPT_SIZE, F(max_buffer), 64, 1ull << 40, "1Gi",
      "request bodies held in memory at once, all connections together; beyond it new "
-     "requests get 503"},
+     "requests get 503",
+     NULL},
     {"max-elements", OPT_SIZE, F(max_elements), 1, 1ull << 30, "16Mi",
-     "most numbers in one request (x, range and grad_output each)"},
-    {"timeout", OPT_UINT, F(timeout), 1, 86400, "10", "idle seconds before a connection closes"},
+     "most numbers in one request (x, range and grad_output each)", NULL},
+    {"timeout", OPT_UINT, F(timeout), 1, 86400, "10", "idle seconds before a connection closes",
+     NULL},
     {"request-timeout", OPT_UINT, F(request_timeout), 1, 86400, "30",
-     "seconds a client has to send one whole request"},
+     "seconds a client has to send one whole request", NULL},
     {"drain-timeout", OPT_UINT, F(drain_timeout), 0, 3600, "20",
-     "on SIGTERM, seconds to wait for requests in flight"},
-    {"max-connections", OPT_UINT, F(max_connections), 1, 1000000, "1000", "concurrent connections"},
+     "on SIGTERM, seconds to wait for requests in flight", NULL},
+    {"max-connections", OPT_UINT, F(max_connections), 1, 1000000, "1000", "concurrent connections",
+     NULL},
     {"max-connections-per-ip", OPT_UINT, F(max_connections_per_ip), 0, 1000000, "0",
-     "concurrent connections from one address (0: no limit)"},
-    {"log", OPT_LOG, F(log), 0, 0, "json", "access log on stdout: json, text or off"},
+     "concurrent connections from one address (0: no limit)", NULL},
+    {"log", OPT_CHOICE, F(log), 0, 0, "json", "access log on stdout: json, text or off", log_words},
+    {"sched", OPT_CHOICE, F(sched), 0, 0, "batch",
+     "CPU scheduling policy of the threads: batch (SCHED_BATCH: no wake-up preemption) or "
+     "normal",
+     sched_words},
     {"cors-origin", OPT_ORIGIN, F(cors_origins), 0, 0, NULL,
-     "allow browser calls from this origin (repeatable, or *)"},
+     "allow browser calls from this origin (repeatable, or *)", NULL},
     {"www-dir", OPT_STR, F(www_dir), 0, 0, "",
      "serve the web page from here instead of the "
-     "copy built into the binary"},
+     "copy built into the binary",
+     NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -101,18 +114,17 @@ static int apply(config *c, const struct option_spec *o, const char *val, const 
         if (strlen(val) >= o->size) goto too_long;
         strcpy(field, val);
         return 0;
-    case OPT_LOG:
-        if (strcmp(val, "json") == 0)
-            c->log = LOG_JSON;
-        else if (strcmp(val, "text") == 0)
-            c->log = LOG_TEXT;
-        else if (strcmp(val, "off") == 0)
-            c->log = LOG_OFF;
-        else {
-            fprintf(stderr, "activd: %s: '%s' is not one of json, text, off\n", source, val);
-            return -1;
-        }
-        return 0;
+    case OPT_CHOICE:
+        for (unsigned k = 0; o->choices[k]; k++)
+            if (strcmp(val, o->choices[k]) == 0) {
+                store_uint(c, o, k);
+                return 0;
+            }
+        fprintf(stderr, "activd: %s: '%s' is not one of", source, val);
+        for (unsigned k = 0; o->choices[k]; k++)
+            fprintf(stderr, "%s %s", k ? "," : "", o->choices[k]);
+        fprintf(stderr, "\n");
+        return -1;
     case OPT_ORIGIN:
         for (const char *p = val; *p;) { /* comma-separated, for the env var */
             size_t len = strcspn(p, ",");
@@ -162,7 +174,7 @@ static void usage(void)
         env_name(&options[i], env, sizeof env);
         snprintf(flag, sizeof flag, "--%s %s", options[i].name,
                  options[i].type == OPT_STR || options[i].type == OPT_ORIGIN ? "STR"
-                 : options[i].type == OPT_LOG                                ? "FMT"
+                 : options[i].type == OPT_CHOICE                             ? "WORD"
                                                                              : "N");
         printf("  %-30s %s\n  %-30s env %s", flag, options[i].help, "", env);
         if (options[i].def && *options[i].def) printf(", default %s", options[i].def);

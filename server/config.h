@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 enum log_format { LOG_JSON = 0, LOG_TEXT = 1, LOG_OFF = 2 };
+enum sched_policy { SCHED_POLICY_BATCH = 0, SCHED_POLICY_NORMAL = 1 };
 
 #define CONFIG_MAX_ORIGINS 16
 
@@ -25,6 +26,7 @@ typedef struct config {
     unsigned max_connections;
     unsigned max_connections_per_ip;
     enum log_format log;
+    enum sched_policy sched;
     unsigned n_origins;
     char cors_origins[CONFIG_MAX_ORIGINS][128]; /* "*" or exact origins */
     char www_dir[256];                          /* web assets directory ("" = embedded) */

@@ -3,7 +3,9 @@
  * drain, against the real binary.
  */
 #include <check.h>
+#include <dirent.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +74,7 @@ START_TEST(bad_flags)
         {"--bogus", NULL, NULL},       {"--port", "99999", NULL}, {"--port", "abc", NULL},
         {"--log", "xml", NULL},        {"--threads", "0", NULL},  {"--max-body", "12Q", NULL},
         {"--bind", "not-an-ip", NULL}, {"stray", NULL, NULL},     {"--port", NULL, NULL},
+        {"--sched", "fifo", NULL},
     };
     char out[4096];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -268,6 +271,53 @@ START_TEST(buffer_budget)
 }
 END_TEST
 
+/* The scheduling policy of every thread of pid (/proc/PID/task/TID/stat
+ * field 41), or -1 if they differ or cannot be read. */
+static int threads_policy(pid_t pid)
+{
+    char path[64], line[1024];
+    int policy = -2, threads = 0;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *dir = opendir(path);
+    if (!dir) return -1;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/stat", (int)pid, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        size_t n = fread(line, 1, sizeof line - 1, f);
+        fclose(f);
+        line[n] = 0;
+        const char *p = strrchr(line, ')'); /* the command name may hold spaces */
+        int field = 2, v = -1;
+        for (; p && *p && field < 41; p++)
+            if (*p == ' ') field++;
+        if (!p || sscanf(p, "%d", &v) != 1) v = -1;
+        policy = policy == -2 || policy == v ? v : -1;
+        threads++;
+    }
+    closedir(dir);
+    return threads > 1 ? policy : -1;
+}
+
+/* --sched: every thread (the workers inherit it) runs SCHED_BATCH by
+ * default and SCHED_OTHER with --sched normal. */
+START_TEST(sched_policy)
+{
+    static const char *const normal[] = {"--log", "off", "--sched", "normal", NULL};
+    static const char *const dflt[] = {"--log", "off", NULL};
+    const char *const *cases[] = {dflt, normal};
+    const int want[] = {SCHED_BATCH, SCHED_OTHER};
+    for (int i = 0; i < 2; i++) {
+        testd d;
+        ck_assert_int_eq(testd_start(&d, cases[i]), 0);
+        int got = threads_policy(d.pid);
+        ck_assert_int_eq(testd_stop(&d, SIGTERM, 5, NULL), 0);
+        ck_assert_msg(got == want[i], "case %d: threads' policy %d, want %d", i, got, want[i]);
+    }
+}
+END_TEST
+
 /* Connections opened all at once are spread evenly over the worker threads
  * (least-connections acceptor), as /metrics shows. */
 START_TEST(connections_balanced)
@@ -316,6 +366,7 @@ int main(void)
     tcase_add_test(t, slow_client_cut_off);
     tcase_add_test(t, buffer_budget);
     tcase_add_test(t, connections_balanced);
+    tcase_add_test(t, sched_policy);
     suite_add_tcase(s, t);
     return check_run(s);
 }
