@@ -133,7 +133,7 @@ static void put_tensor(obuf *b, const void *v, int f32, const js_numarray *s)
     b->len = (size_t)(p - b->p);
 }
 
-/* The tensor in `parts` slices printed on as many threads, into out[k]. */
+/* The tensor in `parts` slices printed on several threads, slice k into out[k]. */
 typedef struct fmt_job {
     const void *v;
     int f32;
@@ -211,7 +211,7 @@ static void calc_part(void *ctx, unsigned k)
 static void calculate(const eval_req *e, const void *x, const void *go, void *y, unsigned threads)
 {
     calc c = {e, x, go, y, row_of(&e->x), par_parts(e->x.n, threads)};
-    par_run(calc_part, &c, c.parts);
+    par_run(calc_part, &c, c.parts, threads);
 }
 
 /* The values to answer with: vals[0] is x (echoed for ranges), vals[1] the
@@ -306,7 +306,7 @@ static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res
     for (int t = e->from_range ? 0 : 1; t < 2; t++) {
         ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
         fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts};
-        par_run(format_part, &j, parts);
+        par_run(format_part, &j, parts, r->srv->cfg.threads);
         pc->n += parts;
         pc->n++; /* the piece after: between x and y, or the tail */
     }

@@ -631,11 +631,11 @@ static int parse_in_slices(jdec *d, js_numarray *a)
     memset(&s, 0, sizeof s);
     cut_slices(&s, open + 1, close, par_parts(len / PAR_PARSE_BYTES * PAR_MIN, threads));
     if (s.n < 2) return 0;
-    par_run(count_slice, &s, s.n);
+    par_run(count_slice, &s, s.n, threads);
     for (unsigned k = 0; k < s.n; k++) s.off[k] = total, total += s.count[k];
     if (d->lim->max_elements && total > d->lim->max_elements) return 0;
     if (!(s.out = big_malloc(total * sizeof(double)))) return 0;
-    par_run(parse_slice, &s, s.n);
+    par_run(parse_slice, &s, s.n, threads);
     for (unsigned k = 0; k < s.n; k++) {
         if (s.bad[k]) {
             free(s.out);
