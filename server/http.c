@@ -210,6 +210,7 @@ static const struct route *find_route(const char *url)
 static enum MHD_Result dispatch(req *r)
 {
     const struct route *rt = r->route;
+    big_warm_stop(&r->warm);
     deadline_received(r->conn);
     if (!rt) return problem_reply(r, P_NOT_FOUND, "no resource at %s", r->url);
     r->allow = rt->allow;
@@ -311,6 +312,7 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
             r->body = big_malloc((size_t)n + 1);
             if (!r->body) return MHD_NO;
             r->cap = (size_t)n + 1;
+            big_warm_start(&r->warm, r->body, r->cap);
         }
     }
     return MHD_YES;
@@ -327,6 +329,7 @@ static int append_body(req *r, const char *data, size_t n)
         size_t cap = r->cap ? r->cap : 4096;
         while (cap < r->len + n + 1) cap *= 2;
         if (reserve(r, cap - r->cap) != 0) return -1; /* chunked: close, as over --max-body */
+        big_warm_stop(&r->warm);                      /* it must not fault in a block that moves */
         char *p = big_realloc(r->body, cap);
         if (!p) return -1;
         r->body = p;
@@ -335,6 +338,7 @@ static int append_body(req *r, const char *data, size_t n)
     memcpy(r->body + r->len, data, n);
     r->len += n;
     r->body[r->len] = 0;
+    big_warm_filled(&r->warm, r->len);
     return 0;
 }
 
@@ -371,6 +375,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!r) return;
     observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     atomic_fetch_sub(&s->buffered, r->reserved);
+    big_warm_stop(&r->warm); /* an upload cut short */
     free(r->body);
     free(r);
     *con_cls = NULL;

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "bigmem.h"
 #include "config.h"
 #include "obuf.h"
 
@@ -55,6 +56,7 @@ typedef struct req {
     const struct route *route;
     char *body; /* request body, NUL-terminated; owned by the req */
     size_t len, cap;
+    big_warm warm;   /* faults a big body in while it arrives */
     size_t reserved; /* counted in server.buffered for this request */
     int too_large;   /* body crossed --max-body */
     double t0;       /* monotonic seconds when the headers arrived */
