@@ -76,11 +76,12 @@ static char *put_empty(char *p, const js_numarray *s, unsigned d)
 }
 
 /* Room put_elems may need for elements [a, b): each number, a separator and,
- * where rows meet, up to 2*ndim brackets. Reserved, not touched: pages never
- * written cost no memory. */
+ * where rows meet, up to 2*ndim brackets, and NUMTEXT_MAX to write the last
+ * number in. Reserved, not touched: pages never written cost no memory. */
 static size_t elems_room(const js_numarray *s, size_t a, size_t b)
 {
-    return (b - a) * (NUMTEXT_MAX + 1 + 2 * (size_t)s->ndim) + 2 * (size_t)s->ndim + 2;
+    return (b - a) * (NUMTEXT_LONGEST + 1 + 2 * (size_t)s->ndim) + 2 * (size_t)s->ndim + 2 +
+           NUMTEXT_MAX;
 }
 
 /* Elements [a, b) of a tensor with n > 0 elements, each preceded by what
@@ -289,22 +290,48 @@ static enum MHD_Result answer_one(req *r, const eval_req *e, const result *res)
 typedef struct pieces {
     unsigned n;
     obuf b[2 * PAR_MAX_PARTS + 3];
+    char *arena;                      /* the request body's buffer, owned */
+    char lent[2 * PAR_MAX_PARTS + 3]; /* b[i].p points into the arena */
 } pieces;
 
 static void pieces_free(void *cls)
 {
     pieces *p = cls;
-    for (unsigned i = 0; i < p->n; i++) ob_free(&p->b[i]);
+    for (unsigned i = 0; i < p->n; i++)
+        if (!p->lent[i]) ob_free(&p->b[i]);
+    free(p->arena);
     free(p);
+}
+
+/* The decoded body's buffer takes as many of the parts at b[first..] as
+ * fit: its pages are in memory already, where fresh ones for a 1e6-number
+ * answer cost milliseconds of page faults, far more on a VM whose host took
+ * them back. *used counts what an earlier tensor took. */
+static void lend_arena(pieces *pc, size_t cap, size_t *used, const js_numarray *s, unsigned first,
+                       unsigned parts)
+{
+    for (unsigned k = 0; k < parts; k++) {
+        size_t a, b;
+        par_slice(s->n, 1, parts, k, &a, &b);
+        size_t room = elems_room(s, a, b);
+        if (room > cap - *used) return;
+        pc->b[first + k] = (obuf){.p = pc->arena + *used, .cap = room};
+        pc->lent[first + k] = 1;
+        *used += room;
+    }
 }
 
 static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res, unsigned parts)
 {
     pieces *pc = calloc(1, sizeof *pc);
     if (!pc) return problem_reply(r, P_INTERNAL, "out of memory");
+    size_t arena_cap = r->body ? r->cap : 0, used = 0;
+    pc->arena = r->body; /* decoded JSON text, or a query's empty body; never binary */
+    r->body = NULL;
     put_head(&pc->b[pc->n++], e);
     for (int t = e->from_range ? 0 : 1; t < 2; t++) {
         ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
+        lend_arena(pc, arena_cap, &used, &e->x, pc->n, parts);
         fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts};
         par_run(format_part, &j, parts, r->srv->cfg.threads);
         pc->n += parts;
@@ -417,11 +444,7 @@ static enum MHD_Result handle(req *r, int grad)
                              "application/octet-stream",
                              ct);
     if (request_from_json(r->body, r->len, grad, &lim, &e, &p) != 0) return problem_send(r, &p);
-    /* decoded: the text is no longer needed, and for a 1e6-number request it
-     * is the largest buffer alive while the answer is printed */
-    free(r->body);
-    r->body = NULL;
-    ret = answer(r, &e);
+    ret = answer(r, &e); /* a big answer is printed into the body's buffer */
     eval_req_free(&e);
     return ret;
 }

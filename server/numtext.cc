@@ -87,7 +87,7 @@ inline char *write_exponent(int e, char *p)
 }
 
 // Lay out digits d[0..k) with v = 0.d * 10^n the way ECMAScript does.
-// out has room for NUMTEXT_MAX bytes; the longest case is 1 + 21 digits.
+// out has room for NUMTEXT_MAX bytes; the longest case is "0.00000" + 17 digits.
 char *layout(const char *d, int k, int n, char *p)
 {
     if (k <= n && n <= 21) { // integer: digits then n - k zeros

@@ -26,9 +26,14 @@
 extern "C" {
 #endif
 
-/* Longest text numtext_f64/_f32 write ("-1.2345678901234567e-308" or
- * "\"-Infinity\""), with room to spare. */
+/* Room a call to numtext_f64/_f32 needs at buf: the longest text with room
+ * to spare. */
 #define NUMTEXT_MAX 32
+/* The longest text they return: "-0.0000012345678901234567" (17 digits after
+ * five zeros; the exponential form is at most 24, "\"-Infinity\"" 11). Many
+ * numbers written one after another need NUMTEXT_LONGEST each plus one
+ * NUMTEXT_MAX at the end. */
+#define NUMTEXT_LONGEST 25
 
 /* Write v into buf (at least NUMTEXT_MAX bytes, not NUL-terminated);
  * return the number of bytes written. */

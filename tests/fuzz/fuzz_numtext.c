@@ -18,7 +18,7 @@ static void roundtrip64(double v)
 {
     char buf[NUMTEXT_MAX + 1];
     size_t n = numtext_f64(v, buf);
-    if (n >= NUMTEXT_MAX) abort();
+    if (n > NUMTEXT_LONGEST) abort();
     buf[n] = '\0';
     if (!isfinite(v)) {
         const char *want = isnan(v) ? "\"NaN\"" : v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
@@ -36,7 +36,7 @@ static void roundtrip32(float v)
 {
     char buf[NUMTEXT_MAX + 1];
     size_t n = numtext_f32(v, buf);
-    if (n >= NUMTEXT_MAX) abort();
+    if (n > NUMTEXT_LONGEST) abort();
     buf[n] = '\0';
     if (!isfinite(v)) return;
     float back = strtof(buf, NULL);

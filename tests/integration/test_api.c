@@ -17,8 +17,8 @@ static testd D;
 
 static void start(void)
 {
-    static const char *const args[] = {"--max-body", "4Mi", "--max-elements", "100000", "--log",
-                                       "off",        NULL};
+    static const char *const args[] = {
+        "--max-body", "4Mi", "--max-elements", "100000", "--log", "off", "--threads", "2", NULL};
     if (testd_start(&D, args) != 0) {
         fprintf(stderr, "cannot start activd (ACTIVD_BIN?)\n");
         exit(1);
@@ -576,6 +576,32 @@ START_TEST(big_nested_parts)
 }
 END_TEST
 
+/* A big JSON answer is printed into the request body's buffer, as many
+ * parts as fit there: here both parts, then (numbers padded less) only the
+ * first. The answer must be the same numbers either way. */
+START_TEST(big_answer_in_body)
+{
+    enum { N = 90000 };
+    static const int pad[] = {40, 20}; /* bytes per number in the request */
+    for (int c = 0; c < 2; c++) {
+        size_t cap = (size_t)N * (pad[c] + 2) + 64, len = 0;
+        char *body = malloc(cap);
+        len += (size_t)sprintf(body, "{\"activation\":\"identity\",\"x\":[");
+        for (int i = 0; i < N; i++)
+            len += (size_t)sprintf(body + len, "%s%*.2f", i ? "," : "", pad[c] - 1, i + 0.25);
+        sprintf(body + len, "]}");
+        json_t *v = post("/eval", body, 200);
+        json_t *y = json_object_get(v, "y");
+        ck_assert_int_eq(json_array_size(y), N);
+        for (int i = 0; i < N; i++)
+            ck_assert_msg(num_at(y, (size_t)i) == i + 0.25, "pad %d: y[%d] = %.17g", pad[c], i,
+                          num_at(y, (size_t)i));
+        json_decref(v);
+        free(body);
+    }
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -598,6 +624,7 @@ static Suite *api_suite(void)
     tcase_add_test(t, small_routes);
     tcase_add_test(t, request_id);
     tcase_add_test(t, big_nested_parts);
+    tcase_add_test(t, big_answer_in_body);
     suite_add_tcase(s, t);
     return s;
 }

@@ -62,7 +62,7 @@ static uint32_t fbits(float f)
 static const char *p64(double v, char *buf)
 {
     size_t n = numtext_f64(v, buf);
-    CHECK(n < NUMTEXT_MAX, "output too long");
+    CHECK(n <= NUMTEXT_LONGEST, "output too long");
     buf[n] = '\0';
     return buf;
 }
@@ -70,7 +70,7 @@ static const char *p64(double v, char *buf)
 static const char *p32(float v, char *buf)
 {
     size_t n = numtext_f32(v, buf);
-    CHECK(n < NUMTEXT_MAX, "output too long");
+    CHECK(n <= NUMTEXT_LONGEST, "output too long");
     buf[n] = '\0';
     return buf;
 }
@@ -217,7 +217,9 @@ START_TEST(print_specials)
     ck_assert_str_eq(p32(-0.0f, buf), "-0");
     ck_assert_str_eq(p32(NAN, buf), "\"NaN\"");
     ck_assert_str_eq(p32(-INFINITY, buf), "\"-Infinity\"");
-    /* the longest outputs fit NUMTEXT_MAX */
+    /* the longest outputs: NUMTEXT_LONGEST, and the exponential form */
+    ck_assert_str_eq(p64(-1.2345678901234567e-6, buf), "-0.0000012345678901234567");
+    ck_assert_uint_eq(strlen(buf), NUMTEXT_LONGEST);
     ck_assert_str_eq(p64(-2.2250738585072014e-308, buf), "-2.2250738585072014e-308");
     ck_assert_str_eq(p64(-1.2345678901234567e-300, buf), "-1.2345678901234568e-300");
 }
