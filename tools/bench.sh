@@ -3,7 +3,8 @@
 #
 #   small / plot        POST /eval sigmoid with 8 / 800 numbers: wrk req/s
 #   MHD ceiling         the smallest libmicrohttpd server (tools/mhd_static.c,
-#                       epoll and a thread pool, the same thread count): its static-answer rate
+#                       epoll and a thread pool, the same thread count, SCHED_BATCH
+#                       like activd): its static-answer rate
 #   healthz             GET /healthz: the static-response rate of activd itself
 #   plot p99 @ half     the 800-number request paced at half its peak rate
 #   bulk json           one 1,000,000-number request: seconds (best of 3) and the
@@ -47,9 +48,11 @@ bulk_bin() {
         --data-binary @"$WORK/bulk.f64" "$URL/eval?activation=sigmoid"
 }
 
-# the MHD ceiling first, alone on the machine
+# the MHD ceiling first, alone on the machine, under the CPU policy activd
+# runs with by default (--sched batch), so the ratio compares like with like
 SPORT=$(free_port 18556)
-$MHD_STATIC "$SPORT" "${THREADS:-$(nproc)}" &
+BATCH=; command -v chrt >/dev/null && BATCH="chrt -b 0"
+$BATCH $MHD_STATIC "$SPORT" "${THREADS:-$(nproc)}" &
 SPID=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$SPORT/" && break; sleep 0.05; done
 mhd=$(rps "http://127.0.0.1:$SPORT/")
