@@ -42,12 +42,14 @@ void *big_realloc(void *p, size_t n)
 
 static atomic_int warming;
 
-/* Whole huge pages from the end down, stopping a page short of the writer
- * so the two never fault the same page. */
+/* The tail after the last huge-page boundary (4 KiB pages: up to 2 MiB of
+ * separate faults), then whole huge pages from the end down, stopping a
+ * page short of the writer so the two never fault the same page. */
 static void *warm_run(void *arg)
 {
     big_warm *w = arg;
-    uintptr_t lo = (uintptr_t)w->p, e = ((uintptr_t)w->p + w->n) & ~(uintptr_t)(HUGE - 1);
+    uintptr_t lo = (uintptr_t)w->p, hi = lo + w->n, e = hi & ~(uintptr_t)(HUGE - 1);
+    if (e >= lo + 2 * HUGE && hi > e) madvise((void *)e, hi - e, MADV_POPULATE_WRITE);
     for (; e >= lo + 2 * HUGE && !atomic_load(&w->stop); e -= HUGE) {
         if (e - HUGE < lo + atomic_load_explicit(&w->filled, memory_order_relaxed) + HUGE) break;
         if (madvise((void *)(e - HUGE), HUGE, MADV_POPULATE_WRITE) != 0) break;

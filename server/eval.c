@@ -75,13 +75,15 @@ static char *put_empty(char *p, const js_numarray *s, unsigned d)
     return p;
 }
 
-/* Room put_elems may need for elements [a, b): each number, a separator and,
- * where rows meet, up to 2*ndim brackets, and NUMTEXT_MAX to write the last
- * number in. Reserved, not touched: pages never written cost no memory. */
+/* Room put_elems may need for elements [a, b) of a tensor with n > 0: each
+ * number and a separator; where rows meet (at most (b-a)/row + 1 times in
+ * the part), and at the first and last element, up to 2*ndim brackets; and
+ * NUMTEXT_MAX to write the last number in. Reserved, not touched: pages
+ * never written cost no memory. */
 static size_t elems_room(const js_numarray *s, size_t a, size_t b)
 {
-    return (b - a) * (NUMTEXT_LONGEST + 1 + 2 * (size_t)s->ndim) + 2 * (size_t)s->ndim + 2 +
-           NUMTEXT_MAX;
+    size_t nd = s->ndim, row = nd ? s->dims[nd - 1] : 1;
+    return (b - a) * (NUMTEXT_LONGEST + 1) + ((b - a) / row + 2) * 2 * nd + NUMTEXT_MAX;
 }
 
 /* Elements [a, b) of a tensor with n > 0 elements, each preceded by what
@@ -303,21 +305,41 @@ static void pieces_free(void *cls)
     free(p);
 }
 
+/* Free stretches of the body's buffer once the JSON is decoded: all of it,
+ * or around the array the decoder put in its spare room. Lent parts are cut
+ * from stretch 0, then stretch 1. */
+typedef struct arena_free {
+    size_t at[2], end[2];
+    unsigned i;
+} arena_free;
+
+static arena_free arena_stretches(const char *arena, size_t cap, const eval_req *e)
+{
+    arena_free f = {{0, cap}, {cap, cap}, 0};
+    const js_numarray *in = e->x.lent ? &e->x : e->gout.lent ? &e->gout : NULL;
+    if (in) {
+        f.end[0] = (size_t)((const char *)in->v - arena);
+        f.at[1] = f.end[0] + in->n * sizeof(double);
+    }
+    return f;
+}
+
 /* The decoded body's buffer takes as many of the parts at b[first..] as
- * fit: its pages are in memory already, where fresh ones for a 1e6-number
- * answer cost milliseconds of page faults, far more on a VM whose host took
- * them back. *used counts what an earlier tensor took. */
-static void lend_arena(pieces *pc, size_t cap, size_t *used, const js_numarray *s, unsigned first,
+ * fit: its pages are in memory already (received into, or faulted in ahead
+ * by big_warm), where fresh ones for a 1e6-number answer cost milliseconds
+ * of page faults, far more on a VM whose host took them back. */
+static void lend_arena(pieces *pc, arena_free *f, const js_numarray *s, unsigned first,
                        unsigned parts)
 {
     for (unsigned k = 0; k < parts; k++) {
         size_t a, b;
         par_slice(s->n, 1, parts, k, &a, &b);
         size_t room = elems_room(s, a, b);
-        if (room > cap - *used) return;
-        pc->b[first + k] = (obuf){.p = pc->arena + *used, .cap = room};
+        while (f->i < 2 && room > f->end[f->i] - f->at[f->i]) f->i++;
+        if (f->i == 2) return;
+        pc->b[first + k] = (obuf){.p = pc->arena + f->at[f->i], .cap = room};
         pc->lent[first + k] = 1;
-        *used += room;
+        f->at[f->i] += room;
     }
 }
 
@@ -325,13 +347,14 @@ static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res
 {
     pieces *pc = calloc(1, sizeof *pc);
     if (!pc) return problem_reply(r, P_INTERNAL, "out of memory");
-    size_t arena_cap = r->body ? r->cap : 0, used = 0;
-    pc->arena = r->body; /* decoded JSON text, or a query's empty body; never binary */
+    /* decoded JSON text, or a query's empty body; never binary */
+    arena_free f = arena_stretches(r->body, r->body ? r->cap : 0, e);
+    pc->arena = r->body;
     r->body = NULL;
     put_head(&pc->b[pc->n++], e);
     for (int t = e->from_range ? 0 : 1; t < 2; t++) {
         ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
-        lend_arena(pc, arena_cap, &used, &e->x, pc->n, parts);
+        lend_arena(pc, &f, &e->x, pc->n, parts);
         fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts};
         par_run(format_part, &j, parts, r->srv->cfg.threads);
         pc->n += parts;
@@ -420,7 +443,7 @@ static enum MHD_Result handle(req *r, int grad)
     eval_req e;
     problem p;
     arg_list args;
-    req_limits lim = {r->srv->cfg.max_elements, r->srv->cfg.threads};
+    req_limits lim = {.max_elements = r->srv->cfg.max_elements, .threads = r->srv->cfg.threads};
     enum MHD_Result ret;
     if (r->method != M_POST) {
         if (get_args(r, &args, &p) != 0 ||
@@ -443,6 +466,11 @@ static enum MHD_Result handle(req *r, int grad)
                              "--json or -H 'Content-Type: application/json') or "
                              "application/octet-stream",
                              ct);
+    size_t text = (r->len + 64) & ~(size_t)63; /* the text and its NUL, 64-byte aligned */
+    if (r->cap > text) {
+        lim.room = (double *)(void *)(r->body + text); /* see body_room in http.c */
+        lim.room_cap = r->cap - text;
+    }
     if (request_from_json(r->body, r->len, grad, &lim, &e, &p) != 0) return problem_send(r, &p);
     ret = answer(r, &e); /* a big answer is printed into the body's buffer */
     eval_req_free(&e);

@@ -62,7 +62,8 @@ typedef struct js_fault {
  * ndim 0 is a bare number (n == 1). v is owned by the caller: zero the
  * struct, set max_elems (0: no limit), call js_numarray, free(v) after. */
 typedef struct js_numarray {
-    double *v;
+    double *v; /* owned, unless lent */
+    int lent;  /* v is in memory the caller of the decoder owns (req_limits.room) */
     size_t n, cap;
     unsigned ndim;
     size_t dims[JS_MAX_DIMS];

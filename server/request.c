@@ -28,8 +28,8 @@
 
 void eval_req_free(eval_req *e)
 {
-    free(e->x.v);
-    free(e->gout.v);
+    if (!e->x.lent) free(e->x.v);
+    if (!e->gout.lent) free(e->gout.v);
     e->x.v = e->gout.v = NULL;
 }
 
@@ -425,6 +425,7 @@ static const char *const top_keys[K_COUNT] = {"activation", "x",     "range",
 typedef struct jdec {
     js_cur c;
     const req_limits *lim;
+    int room_taken; /* lim->room holds an array already */
     eval_req *e;
     int syntax; /* a syntax error was found: err holds it */
     js_error err;
@@ -634,14 +635,17 @@ static int parse_in_slices(jdec *d, js_numarray *a)
     par_run(count_slice, &s, s.n, threads);
     for (unsigned k = 0; k < s.n; k++) s.off[k] = total, total += s.count[k];
     if (d->lim->max_elements && total > d->lim->max_elements) return 0;
-    if (!(s.out = big_malloc(total * sizeof(double)))) return 0;
+    int lent = !d->room_taken && d->lim->room && total <= d->lim->room_cap / sizeof(double);
+    if (!(s.out = lent ? d->lim->room : big_malloc(total * sizeof(double)))) return 0;
     par_run(parse_slice, &s, s.n, threads);
     for (unsigned k = 0; k < s.n; k++) {
         if (s.bad[k]) {
-            free(s.out);
+            if (!lent) free(s.out);
             return 0;
         }
     }
+    d->room_taken |= lent;
+    a->lent = lent;
     a->v = s.out;
     a->n = a->cap = total;
     a->ndim = 1;

@@ -34,6 +34,11 @@ typedef struct eval_req {
 typedef struct req_limits {
     size_t max_elements;
     unsigned threads; /* for parsing one big array in slices; 0 or 1: serially */
+    /* Memory the caller owns where one array parsed in slices may go
+     * instead of a fresh allocation (the body buffer's spare room, already
+     * faulted in); the array is then marked lent. NULL: always allocate. */
+    double *room;
+    size_t room_cap; /* bytes */
 } req_limits;
 
 /* One key=value of a query string, as MHD decoded it (value may be NULL). */

@@ -289,6 +289,36 @@ START_TEST(sliced_parse_is_serial_parse)
 }
 END_TEST
 
+/* req_limits.room: a sliced array goes into the caller's room when it fits
+ * (marked lent, so eval_req_free leaves it), into its own memory when not;
+ * the values are the serial parse's either way. */
+START_TEST(sliced_parse_into_room)
+{
+    enum { N = 150000 };
+    char *body = big_body(N, "]}");
+    req_limits serial = {.max_elements = 1u << 24, .threads = 1};
+    eval_req want, got;
+    problem p;
+    ck_assert_int_eq(request_from_json(body, strlen(body), 0, &serial, &want, &p), 0);
+    double *room = malloc(N * sizeof(double));
+    const size_t caps[] = {N * sizeof(double), N * sizeof(double) - 1};
+    for (int c = 0; c < 2; c++) {
+        req_limits lim = {
+            .max_elements = 1u << 24, .threads = 4, .room = room, .room_cap = caps[c]};
+        memset(room, 0, N * sizeof(double));
+        ck_assert_int_eq(request_from_json(body, strlen(body), 0, &lim, &got, &p), 0);
+        ck_assert_int_eq(got.x.lent, c == 0);
+        ck_assert(c == 0 ? got.x.v == room : got.x.v != room);
+        ck_assert_uint_eq(got.x.n, N);
+        ck_assert(memcmp(got.x.v, want.x.v, N * sizeof(double)) == 0);
+        eval_req_free(&got); /* frees only what is not lent (ASan, valgrind) */
+    }
+    free(room);
+    eval_req_free(&want);
+    free(body);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("decoders");
@@ -303,6 +333,7 @@ int main(void)
     tcase_add_test(t, repeated_key_after_many_params);
     tcase_add_test(t, query_f32_overflow_names_the_key);
     tcase_add_test(t, sliced_parse_is_serial_parse);
+    tcase_add_test(t, sliced_parse_into_room);
     suite_add_tcase(s, t);
     return check_run(s);
 }
