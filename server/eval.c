@@ -182,8 +182,10 @@ static size_t row_of(const js_numarray *x)
 }
 
 /* y = f(x) or f'(x) (times go) over e's shape, in parts on several threads
- * for big arrays; parts are whole rows, so softmax rows are never split.
- * The arrays are float or double as e->f32 says. */
+ * for big arrays. For a rowwise function (softmax) parts are whole rows, so
+ * rows are never split; elementwise ones are cut anywhere (cut at rows, a
+ * 1-D array was one row and ran on one thread). The arrays are float or
+ * double as e->f32 says. */
 typedef struct calc {
     const eval_req *e;
     const void *x, *go;
@@ -213,7 +215,8 @@ static void calc_part(void *ctx, unsigned k)
 
 static void calculate(const eval_req *e, const void *x, const void *go, void *y, unsigned threads)
 {
-    calc c = {e, x, go, y, row_of(&e->x), par_parts(e->x.n, threads)};
+    size_t row = activ_kind_of(e->fn) == ACTIV_ROWWISE ? row_of(&e->x) : 1;
+    calc c = {e, x, go, y, row, par_parts(e->x.n, threads)};
     par_run(calc_part, &c, c.parts, threads);
 }
 
