@@ -136,25 +136,6 @@ static void put_tensor(obuf *b, const void *v, int f32, const js_numarray *s)
     b->len = (size_t)(p - b->p);
 }
 
-/* The tensor in `parts` slices printed on several threads, slice k into out[k]. */
-typedef struct fmt_job {
-    const void *v;
-    int f32;
-    const js_numarray *s;
-    obuf *out;
-    unsigned parts;
-} fmt_job;
-
-static void format_part(void *ctx, unsigned k)
-{
-    fmt_job *j = ctx;
-    size_t a, b;
-    par_slice(j->s->n, 1, j->parts, k, &a, &b);
-    obuf *o = &j->out[k];
-    if (ob_reserve(o, elems_room(j->s, a, b)) != 0) return;
-    o->len = (size_t)(put_elems(o->p, j->v, j->f32, j->s, a, b) - o->p);
-}
-
 static void put_params(obuf *b, const eval_req *e)
 {
     char num[NUMTEXT_MAX];
@@ -194,12 +175,10 @@ typedef struct calc {
     unsigned parts;
 } calc;
 
-static void calc_part(void *ctx, unsigned k)
+static void calc_range(const calc *c, size_t a, size_t b)
 {
-    const calc *c = ctx;
     const eval_req *e = c->e;
-    size_t a, b, w = e->f32 ? sizeof(float) : sizeof(double);
-    par_slice(e->x.n, c->row, c->parts, k, &a, &b);
+    size_t w = e->f32 ? sizeof(float) : sizeof(double);
     if (a == b) return; /* nothing (x may be NULL for []; NULL + 0 is UB) */
     const void *x = (const char *)c->x + a * w, *go = c->go ? (const char *)c->go + a * w : NULL;
     void *y = (char *)c->y + a * w;
@@ -211,6 +190,38 @@ static void calc_part(void *ctx, unsigned k)
         activ_grad(&e->params, x, go, y, b - a, c->row, NULL);
     else
         activ_eval(&e->params, x, y, b - a, c->row, NULL);
+}
+
+static void calc_part(void *ctx, unsigned k)
+{
+    const calc *c = ctx;
+    size_t a, b;
+    par_slice(c->e->x.n, c->row, c->parts, k, &a, &b);
+    calc_range(c, a, b);
+}
+
+/* The tensor in `parts` slices printed on several threads, slice k into
+ * out[k]; with `fused`, each slice is computed first by the thread that
+ * prints it (elementwise, in place), so there is one fork-join instead of
+ * two and the numbers are still in cache. */
+typedef struct fmt_job {
+    const void *v;
+    int f32;
+    const js_numarray *s;
+    obuf *out;
+    unsigned parts;
+    const calc *fused;
+} fmt_job;
+
+static void format_part(void *ctx, unsigned k)
+{
+    fmt_job *j = ctx;
+    size_t a, b;
+    par_slice(j->s->n, 1, j->parts, k, &a, &b);
+    if (j->fused) calc_range(j->fused, a, b);
+    obuf *o = &j->out[k];
+    if (ob_reserve(o, elems_room(j->s, a, b)) != 0) return;
+    o->len = (size_t)(put_elems(o->p, j->v, j->f32, j->s, a, b) - o->p);
 }
 
 static void calculate(const eval_req *e, const void *x, const void *go, void *y, unsigned threads)
@@ -228,14 +239,16 @@ typedef struct result {
     void *owned[3];
 } result;
 
-static int compute(eval_req *e, unsigned threads, result *res)
+/* With defer (float64 in place only), the values are left for the printing
+ * threads to compute (fmt_job.fused). */
+static int compute(eval_req *e, unsigned threads, int defer, result *res)
 {
     size_t n = e->x.n, cap = n ? n : 1;
     memset(res, 0, sizeof *res);
     if (!e->f32) {
         double *y = e->x.v;
         if (e->from_range && !(y = res->owned[0] = big_malloc(cap * sizeof(double)))) return -1;
-        calculate(e, e->x.v, e->has_gout ? e->gout.v : NULL, y, threads);
+        if (!defer) calculate(e, e->x.v, e->has_gout ? e->gout.v : NULL, y, threads);
         res->vals[0] = e->x.v;
         res->vals[1] = y;
         return 0;
@@ -346,7 +359,8 @@ static void lend_arena(pieces *pc, arena_free *f, const js_numarray *s, unsigned
     }
 }
 
-static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res, unsigned parts)
+static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res, unsigned parts,
+                                    const calc *fused)
 {
     pieces *pc = calloc(1, sizeof *pc);
     if (!pc) return problem_reply(r, P_INTERNAL, "out of memory");
@@ -358,7 +372,7 @@ static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res
     for (int t = e->from_range ? 0 : 1; t < 2; t++) {
         ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
         lend_arena(pc, &f, &e->x, pc->n, parts);
-        fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts};
+        fmt_job j = {res->vals[t], e->f32, &e->x, &pc->b[pc->n], parts, t == 1 ? fused : NULL};
         par_run(format_part, &j, parts, r->srv->cfg.threads);
         pc->n += parts;
         pc->n++; /* the piece after: between x and y, or the tail */
@@ -380,13 +394,15 @@ static enum MHD_Result answer(req *r, eval_req *e)
 {
     result res;
     enum MHD_Result ret;
-    unsigned threads = r->srv->cfg.threads;
-    if (compute(e, threads, &res) != 0) {
+    unsigned threads = r->srv->cfg.threads, parts = e->x.ndim ? par_parts(e->x.n, threads) : 1;
+    int fuse = parts > 1 && !e->f32 && !e->from_range && activ_kind_of(e->fn) == ACTIV_ELEMENTWISE;
+    calc fused = {e, e->x.v, e->has_gout ? e->gout.v : NULL, e->x.v, 1, parts};
+    if (compute(e, threads, fuse, &res) != 0) {
         ret = problem_reply(r, P_INTERNAL, "out of memory for %zu elements", e->x.n);
     } else {
         r->elements = e->x.n;
-        unsigned parts = e->x.ndim ? par_parts(e->x.n, threads) : 1;
-        ret = parts > 1 ? answer_parts(r, e, &res, parts) : answer_one(r, e, &res);
+        ret = parts > 1 ? answer_parts(r, e, &res, parts, fuse ? &fused : NULL)
+                        : answer_one(r, e, &res);
     }
     result_free(&res);
     return ret;

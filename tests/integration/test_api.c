@@ -602,6 +602,32 @@ START_TEST(big_answer_in_body)
 }
 END_TEST
 
+/* Big float64 elementwise answers are computed by the threads that print
+ * them, part by part: every value must still be the library's. */
+START_TEST(big_parts_computed)
+{
+    enum { N = 90000 };
+    size_t cap = (size_t)N * 24 + 64, len = 0;
+    char *body = malloc(cap);
+    len += (size_t)sprintf(body, "{\"activation\":\"gelu\",\"x\":[");
+    for (int i = 0; i < N; i++)
+        len += (size_t)sprintf(body + len, "%s%.17g", i ? "," : "", (i - N / 2) * 1e-4);
+    sprintf(body + len, "]}");
+    for (int grad = 0; grad < 2; grad++) {
+        json_t *v = post(grad ? "/grad" : "/eval", body, 200);
+        json_t *y = json_object_get(v, grad ? "grad" : "y");
+        ck_assert_int_eq(json_array_size(y), N);
+        for (int i = 0; i < N; i++) {
+            double want = lib_eval("gelu", (i - N / 2) * 1e-4, grad);
+            ck_assert_msg(num_at(y, (size_t)i) == want, "%s[%d] = %.17g, want %.17g",
+                          grad ? "grad" : "y", i, num_at(y, (size_t)i), want);
+        }
+        json_decref(v);
+    }
+    free(body);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -625,6 +651,7 @@ static Suite *api_suite(void)
     tcase_add_test(t, request_id);
     tcase_add_test(t, big_nested_parts);
     tcase_add_test(t, big_answer_in_body);
+    tcase_add_test(t, big_parts_computed);
     suite_add_tcase(s, t);
     return s;
 }
