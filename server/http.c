@@ -2,9 +2,10 @@
  * http.c - libmicrohttpd glue: the access handler, responses, CORS,
  * request ids, start and drain.
  *
- * Threading: MHD's internal thread pool with epoll, one pool thread per
- * --threads; a request is handled start to end on one pool thread, so a req
- * needs no locks. Server-wide counters are atomics.
+ * Threading: one MHD daemon (poll) per --threads, fed by the acceptor in
+ * listen.c; a request is handled start to end on its daemon's thread (big
+ * arrays borrow helper threads, par.c), so a req needs no locks.
+ * Server-wide counters are atomics.
  */
 #include "bigmem.h"
 #include "http.h"
