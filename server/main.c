@@ -24,7 +24,7 @@ static server srv;
  * preempt the task running on that CPU. Each request wakes a worker, and
  * when clients share the CPUs (a proxy or load generator on the host) the
  * preemptions cost more than the requests: 8-number requests, wrk -c32 on
- * the same 2 CPUs, went from 66-72k to 84-94k req/s (6 runs each); the
+ * the same 2 CPUs, went from 66-72k to 84-94k req/s (5 runs each); the
  * 800-number rate and its p99 at half peak stayed the same. Not fatal:
  * a sandbox may refuse it, and the default policy still works. */
 static void set_sched(const config *c)
