@@ -46,9 +46,10 @@ typedef struct big_warm {
 /* Start warming [p, p + n) when n is at least BIGMEM_MIN and few others are
  * warming; otherwise (or if no thread can be made) do nothing. */
 void big_warm_start(big_warm *w, void *p, size_t n);
+/* Release: a thread that loads filled with acquire may read [p, p + filled). */
 static inline void big_warm_filled(big_warm *w, size_t filled)
 {
-    atomic_store_explicit(&w->filled, filled, memory_order_relaxed);
+    atomic_store_explicit(&w->filled, filled, memory_order_release);
 }
 /* Stop and join the helper; a no-op if none runs. Call before freeing p. */
 void big_warm_stop(big_warm *w);

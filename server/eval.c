@@ -9,10 +9,13 @@
 #include "bigmem.h"
 #include "eval.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "numtext.h"
 #include "par.h"
@@ -426,14 +429,110 @@ static void swap_bytes(char *p, size_t n, size_t width)
         }
 }
 
-/* The body is the array: computed in place and sent back as the response,
- * whose buffer MHD then frees. */
+/* ---- binary: computing while the body arrives ----------------------------------- */
+
+/* An elementwise POST /eval in the binary form has everything but the
+ * numbers in its query string and Content-Length, and each number can be
+ * computed once its bytes are in. A helper follows the upload (the body's
+ * big_warm.filled, stored with release) and computes in place, a step at a
+ * time: the 1e6-float64 request spent 3.8-5.4 ms computing after its 6-10 ms
+ * upload. Little-endian hosts only (the bytes are the numbers). */
+#define EARLY_MIN  (256u << 10) /* bytes; smaller bodies are not worth a thread */
+#define EARLY_STEP 32768        /* elements per step: ~0.15 ms, how long a stop may wait */
+
+typedef struct early {
+    eval_req e;
+    calc c;
+    const atomic_size_t *filled;
+    atomic_int stop;
+    size_t done; /* elements computed; read after the join */
+    int joined;
+    pthread_t thread;
+} early;
+
+static void *early_run(void *arg)
+{
+    early *w = arg;
+    size_t n = w->e.x.n, width = w->e.f32 ? sizeof(float) : sizeof(double);
+    while (w->done < n && !atomic_load(&w->stop)) {
+        size_t ready = atomic_load_explicit(w->filled, memory_order_acquire) / width;
+        if (ready > n) ready = n;
+        if (ready - w->done < EARLY_STEP && ready < n) {
+            nanosleep(&(struct timespec){0, 50000}, NULL);
+            continue;
+        }
+        size_t to = ready - w->done > EARLY_STEP ? w->done + EARLY_STEP : ready;
+        calc_range(&w->c, w->done, to);
+        w->done = to;
+    }
+    return NULL;
+}
+
+/* Stop and join (once); the elements done. */
+static size_t early_join(early *w)
+{
+    if (!w->joined) {
+        atomic_store(&w->stop, 1);
+        pthread_join(w->thread, NULL);
+        w->joined = 1;
+    }
+    return w->done;
+}
+
+static void early_end(void *p)
+{
+    early *w = p;
+    early_join(w);
+    eval_req_free(&w->e);
+    free(w);
+}
+
+static int media_is(const char *ct, const char *type);
+static int get_args(req *r, arg_list *l, problem *p);
+
+void eval_begin(req *r, size_t content_length)
+{
+    const char *ct = http_header(r, "Content-Type");
+    if (content_length < EARLY_MIN || !host_is_le() || !ct ||
+        !media_is(ct, "application/octet-stream"))
+        return;
+    early *w = calloc(1, sizeof *w);
+    arg_list args;
+    problem p;
+    req_limits lim = {.max_elements = r->srv->cfg.max_elements};
+    if (!w || get_args(r, &args, &p) != 0 ||
+        request_from_binary(args.a, args.n, content_length, 0, &lim, &w->e, &p) != 0) {
+        free(w);
+        return; /* the route answers the error once the body is in */
+    }
+    if (activ_kind_of(w->e.fn) != ACTIV_ELEMENTWISE || w->e.has_gout) goto drop;
+    w->c = (calc){&w->e, r->body, NULL, r->body, 1, 0};
+    w->filled = &r->warm.filled;
+    if (pthread_create(&w->thread, NULL, early_run, w) != 0) goto drop;
+    r->early = w;
+    r->early_end = early_end;
+    return;
+drop:
+    eval_req_free(&w->e);
+    free(w);
+}
+
+/* The body is the array: computed in place (the part the early helper has
+ * not done) and sent back as the response, whose buffer MHD then frees. */
 static enum MHD_Result answer_binary(req *r, eval_req *e)
 {
     size_t n = e->x.n, w = e->f32 ? 4 : 8;
     char *x = r->body, *go = e->has_gout ? r->body + n * w : NULL;
+    size_t done = r->early ? early_join(r->early) : 0;
     if (!host_is_le()) swap_bytes(r->body, n * (go ? 2 : 1), w);
-    calculate(e, x, go, x, r->srv->cfg.threads);
+    if (done == 0) {
+        calculate(e, x, go, x, r->srv->cfg.threads);
+    } else if (done < n) { /* elementwise, 1-D as far as computing goes */
+        eval_req rest = *e;
+        rest.x.n = rest.x.dims[0] = n - done;
+        rest.x.ndim = 1;
+        calculate(&rest, x + done * w, NULL, x + done * w, r->srv->cfg.threads);
+    }
     if (!host_is_le()) swap_bytes(x, n, w);
     r->elements = n;
     r->body = NULL; /* now owned by the response */

@@ -5,6 +5,9 @@
 #include "http.h"
 
 enum MHD_Result route_eval(req *r);
+/* POST /eval's begin: an elementwise binary request is computed while it
+ * arrives (eval.c). */
+void eval_begin(req *r, size_t content_length);
 enum MHD_Result route_grad(req *r);
 
 #endif

@@ -332,6 +332,7 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
             if (!r->body) return MHD_NO;
             r->cap = cap;
             big_warm_start(&r->warm, r->body, r->cap);
+            if (r->route && r->route->begin && r->method == M_POST) r->route->begin(r, (size_t)n);
         }
     }
     return MHD_YES;
@@ -395,6 +396,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     atomic_fetch_sub(&s->buffered, r->reserved);
     big_warm_stop(&r->warm); /* an upload cut short */
+    if (r->early_end) r->early_end(r->early);
     free(r->body);
     free(r);
     *con_cls = NULL;

@@ -56,10 +56,12 @@ typedef struct req {
     const struct route *route;
     char *body; /* request body, NUL-terminated; owned by the req */
     size_t len, cap;
-    big_warm warm;   /* faults a big body in while it arrives */
-    size_t reserved; /* counted in server.buffered for this request */
-    int too_large;   /* body crossed --max-body */
-    double t0;       /* monotonic seconds when the headers arrived */
+    big_warm warm; /* faults a big body in while it arrives; warm.filled is its progress */
+    void *early;   /* work a route's begin started on the arriving body, or NULL */
+    void (*early_end)(void *early); /* stops, joins and frees it; called on completion */
+    size_t reserved;                /* counted in server.buffered for this request */
+    int too_large;                  /* body crossed --max-body */
+    double t0;                      /* monotonic seconds when the headers arrived */
     unsigned status;
     size_t bytes_out;
     size_t elements;   /* numbers computed, for metrics */
@@ -78,6 +80,9 @@ struct route {
     const char *allow; /* Allow header value, e.g. "GET, POST, OPTIONS" */
     route_fn fn;
     const char *name; /* for metrics and logs: "eval", "grad", ... */
+    /* optional: called for a POST once its body's buffer of content_length
+     * bytes exists, before the body arrives; may start work (req.early) */
+    void (*begin)(struct req *r, size_t content_length);
 };
 
 /* routes.c: the route table (NULL-terminated by path). */

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checkrun.h"
 #include "activ.h"
+#include "rawhttp.h"
 #include "testd.h"
 
 static testd D;
@@ -628,6 +630,66 @@ START_TEST(big_parts_computed)
 }
 END_TEST
 
+/* A big elementwise binary /eval is computed while it arrives (eval_begin);
+ * every value must be computed exactly once, float64 and float32, and a
+ * rowwise function (not computed early) must still be right. */
+START_TEST(big_binary_early)
+{
+    enum { N = 100000 }; /* 800 and 400 KB: over EARLY_MIN */
+    double *x = malloc(N * sizeof *x);
+    float *xf = malloc(N * sizeof *xf);
+    for (int i = 0; i < N; i++) x[i] = (i - N / 2) * 1e-4, xf[i] = (float)x[i];
+    /* the first 3/4 of the body, a pause for the helper to compute it, the
+     * rest: each value must have been computed once */
+    char head[256];
+    snprintf(head, sizeof head,
+             "POST /eval?activation=selu HTTP/1.1\r\nHost: x\r\nContent-Type: "
+             "application/octet-stream\r\nContent-Length: %zu\r\n\r\n",
+             N * sizeof *x);
+    int fd = raw_connect(D.port);
+    size_t cut = N / 4 * 3 * sizeof *x;
+    ck_assert(fd >= 0 && raw_sends(fd, head) == 0 && raw_send(fd, x, cut) == 0);
+    usleep(200000);
+    ck_assert_int_eq(raw_send(fd, (char *)x + cut, N * sizeof *x - cut), 0);
+    raw_resp rr;
+    ck_assert_int_eq(raw_read(fd, &rr, 10), 0);
+    close(fd);
+    ck_assert_int_eq(rr.status, 200);
+    ck_assert_uint_eq(rr.body_len, N * sizeof *x);
+    for (int i = 0; i < N; i++) {
+        double y;
+        memcpy(&y, rr.body + i * sizeof y, sizeof y);
+        ck_assert_msg(y == lib_eval("selu", x[i], 0), "selu(%.17g) = %.17g", x[i], y);
+    }
+    raw_resp_free(&rr);
+    http_resp r;
+    ck_assert_int_eq(http_do(&D, "POST", "/eval?activation=sigmoid&dtype=float32",
+                             "application/octet-stream", xf, N * sizeof *xf, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    for (int i = 0; i < N; i++) {
+        float y;
+        memcpy(&y, r.body + i * sizeof y, sizeof y);
+        activ_params p;
+        float want;
+        activ_params_init(&p, activ_find("sigmoid"));
+        activ_eval_f32(&p, &xf[i], &want, 1, 0, NULL);
+        ck_assert_msg(y == want, "sigmoid(%.9g) = %.9g, want %.9g", xf[i], y, want);
+    }
+    http_resp_free(&r);
+    ck_assert_int_eq(http_do(&D, "POST", "/eval?activation=softmax&shape=500,200",
+                             "application/octet-stream", x, N * sizeof *x, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    double sum = 0, y;
+    for (int i = 0; i < 200; i++) memcpy(&y, r.body + i * sizeof y, sizeof y), sum += y;
+    ck_assert_msg(sum > 0.999999 && sum < 1.000001, "softmax row 0 sums to %.17g", sum);
+    http_resp_free(&r);
+    free(x);
+    free(xf);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -652,6 +714,7 @@ static Suite *api_suite(void)
     tcase_add_test(t, big_nested_parts);
     tcase_add_test(t, big_answer_in_body);
     tcase_add_test(t, big_parts_computed);
+    tcase_add_test(t, big_binary_early);
     suite_add_tcase(s, t);
     return s;
 }
