@@ -52,6 +52,33 @@ static int get_args(req *r, arg_list *l, problem *p)
     return -1;
 }
 
+/* The media type of Content-Type without parameters, compared
+ * case-insensitively; "" when the header is absent. */
+static int media_is(const char *ct, const char *type)
+{
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0) return 0;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t') ct++;
+    return *ct == 0 || *ct == ';';
+}
+
+/* Spare room behind a big JSON body, in the same buffer and faulted in with
+ * it while it arrives (big_warm): the decoder puts the array it parses in
+ * slices there (req_limits.room) and the answer is printed over the dead
+ * text and into the rest (answer_parts), so a 1e6-number request touches no
+ * fresh memory after the upload. 3/4 of the body fits a 17-digit array (8
+ * of ~20 bytes a number) and the part of its answer (~26 bytes a number)
+ * that the text does not hold. Only JSON (a binary body is computed in
+ * place) from the size the decoder parses in slices on. */
+#define SPARE_MIN (2u << 20)
+size_t eval_spare(req *r, size_t content_length)
+{
+    const char *ct = http_header(r, "Content-Type");
+    if (content_length < SPARE_MIN || (ct && !media_is(ct, "application/json"))) return 0;
+    return content_length / 4 * 3;
+}
+
 /* ---- writing tensors ---------------------------------------------------------- */
 
 /* Number of '[' ... ']' pairs a shape prints: 1 + d0 + d0*d1 + ... */
@@ -487,9 +514,6 @@ static void early_end(void *p)
     free(w);
 }
 
-static int media_is(const char *ct, const char *type);
-static int get_args(req *r, arg_list *l, problem *p);
-
 void eval_begin(req *r, size_t content_length)
 {
     const char *ct = http_header(r, "Content-Type");
@@ -545,17 +569,6 @@ static enum MHD_Result answer_binary(req *r, eval_req *e)
 
 /* ---- the route ----------------------------------------------------------------------- */
 
-/* The media type of Content-Type without parameters, compared
- * case-insensitively; "" when the header is absent. */
-static int media_is(const char *ct, const char *type)
-{
-    size_t n = strlen(type);
-    if (strncasecmp(ct, type, n) != 0) return 0;
-    ct += n;
-    while (*ct == ' ' || *ct == '\t') ct++;
-    return *ct == 0 || *ct == ';';
-}
-
 static enum MHD_Result handle(req *r, int grad)
 {
     eval_req e;
@@ -586,7 +599,7 @@ static enum MHD_Result handle(req *r, int grad)
                              ct);
     size_t text = (r->len + 64) & ~(size_t)63; /* the text and its NUL, 64-byte aligned */
     if (r->cap > text) {
-        lim.room = (double *)(void *)(r->body + text); /* see body_room in http.c */
+        lim.room = (double *)(void *)(r->body + text); /* eval_spare */
         lim.room_cap = r->cap - text;
     }
     if (request_from_json(r->body, r->len, grad, &lim, &e, &p) != 0) return problem_send(r, &p);

@@ -5,6 +5,9 @@
 #include "http.h"
 
 enum MHD_Result route_eval(req *r);
+/* /eval and /grad: spare room behind a big JSON body for its array and
+ * answer (eval.c). */
+size_t eval_spare(req *r, size_t content_length);
 /* POST /eval's begin: an elementwise binary request is computed while it
  * arrives (eval.c). */
 void eval_begin(req *r, size_t content_length);

@@ -261,21 +261,14 @@ static int reserve(req *r, size_t bytes)
     return 0;
 }
 
-/* Spare room after a big JSON body, in the same buffer and faulted in with
- * it while it arrives: the decoder puts the parsed array there and the
- * answer is printed over the dead text and into the rest (eval.c), so a
- * 1e6-number request touches no fresh memory after the upload. 3/4 of the
- * body fits a 17-digit array (8 of ~20 bytes a number) and the part of its
- * answer (~26 bytes a number) that the text does not hold. Not for binary
- * bodies (computed in place) or small ones (parsed serially), nor beyond
- * the --max-buffer budget. */
-#define BODY_ROOM_MIN (2u << 20)
+/* Spare room the route asks for behind the body, in the same buffer and
+ * faulted in with it (eval_spare); counted in --max-buffer, and left out
+ * when the budget cannot take it. */
 static size_t body_room(req *r, size_t n)
 {
-    const char *ct = http_header(r, "Content-Type");
-    size_t extra = n / 4 * 3;
-    if (n < BODY_ROOM_MIN || (ct && strncasecmp(ct, "application/octet-stream", 24) == 0)) return 0;
-    return reserve(r, extra) == 0 ? extra : 0;
+    const struct route *rt = r->route;
+    size_t extra = rt && rt->spare && r->method == M_POST ? rt->spare(r, n) : 0;
+    return extra && reserve(r, extra) == 0 ? extra : 0;
 }
 
 /* First call: headers only. Returning without queueing keeps keep-alive

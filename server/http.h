@@ -80,8 +80,11 @@ struct route {
     const char *allow; /* Allow header value, e.g. "GET, POST, OPTIONS" */
     route_fn fn;
     const char *name; /* for metrics and logs: "eval", "grad", ... */
-    /* optional: called for a POST once its body's buffer of content_length
-     * bytes exists, before the body arrives; may start work (req.early) */
+    /* optional, for a POST with Content-Length: spare bytes wanted behind
+     * the body in its buffer (req.cap counts them) */
+    size_t (*spare)(struct req *r, size_t content_length);
+    /* optional: called for such a POST once the buffer exists, before the
+     * body arrives; may start work (req.early) */
     void (*begin)(struct req *r, size_t content_length);
 };
 
