@@ -5,8 +5,9 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 test     the same under ASan+UBSan (clang), in build/san
 #
-# Sources are found by wildcard: a new lib/*.c, server/*.c, server/*.cc or
-# tests/*/test_*.c is built without touching this file. Targets owned by one
+# Sources are found by wildcard: a new lib/*.c, lib/*/*.c, server/*.c,
+# server/*/*.c, server/*/*.cc or tests/*/test_*.c is built without touching
+# this file. Targets owned by one
 # subsystem live in mk/*.mk, included before the rules below so they may add
 # to SRV_LIBOBJ (generated server objects), EXTRA_TESTS (scripts make test
 # runs after the test binaries) and TEST_DEPS (prerequisites of make test).
@@ -50,10 +51,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_SERVER) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS_SERVER) 2>/dev/null)
 DRAGONBOX_INC := $(firstword $(wildcard /usr/include/dragonbox-*))
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-SRV_CSRC := $(wildcard server/*.c)
-SRV_CXXSRC := $(wildcard server/*.cc)
+SRV_CSRC := $(wildcard server/*.c server/*/*.c)
+SRV_CXXSRC := $(wildcard server/*.cc server/*/*.cc)
 SRV_OBJ := $(SRV_CSRC:%.c=$(BUILD)/%.o) $(SRV_CXXSRC:%.cc=$(BUILD)/%.o)
 SRV_LIBOBJ := $(filter-out $(BUILD)/server/main.o,$(SRV_OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -98,11 +99,11 @@ $(SHARED_LIB): $(SHARED_REAL)
 # ---- daemon ------------------------------------------------------------------
 $(BUILD)/server/%.o: server/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Iserver $(PKG_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/server/%.o: server/%.cc
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) -I$(DRAGONBOX_INC) $(ALL_CXXFLAGS) -c $< -o $@
+	$(CXX) $(CPPFLAGS) -Iserver -I$(DRAGONBOX_INC) $(ALL_CXXFLAGS) -c $< -o $@
 
 $(SERVER_LIB): $(SRV_LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -166,7 +167,8 @@ install: all
 	    -e 's|@VERSION@|$(VERSION)|' lib/activ.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/activ.pc
 
 # ---- housekeeping ------------------------------------------------------------
-FORMAT_SRC = $(wildcard lib/*.[ch] lib/include/*.h server/*.[ch] server/*.cc tests/*/*.[ch] tools/*.c)
+FORMAT_SRC = $(wildcard lib/*.[ch] lib/*/*.[ch] server/*.[ch] server/*/*.[ch] server/*.cc server/*/*.cc \
+                          tests/*/*.[ch] tools/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
@@ -176,3 +178,9 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- layers ------------------------------------------------------------------
+# docs/architecture.md: no include goes up a layer, no include circle.
+.PHONY: check-layers
+check-layers:
+	@tools/check-layers.sh

@@ -47,12 +47,12 @@ $(FUZZ_DIR)/obj/lib/%.o: lib/%.c
 # (request.c), so fuzz_request checks the sliced parse against jansson too.
 $(FUZZ_DIR)/obj/server/%.o: server/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Ilib/include $(PKG_CFLAGS) -std=c11 -D_GNU_SOURCE -DPAR_PARSE_BYTES=8 $(FUZZ_OPT) $(FUZZ_SAN) \
+	$(FUZZ_CC) -Ilib/include -Iserver $(PKG_CFLAGS) -std=c11 -D_GNU_SOURCE -DPAR_PARSE_BYTES=8 $(FUZZ_OPT) $(FUZZ_SAN) \
 	    -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_DIR)/obj/server/%.o: server/%.cc
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) -Ilib/include -I$(DRAGONBOX_INC) -std=c++17 -fno-exceptions -fno-rtti \
+	$(FUZZ_CXX) -Ilib/include -Iserver -I$(DRAGONBOX_INC) -std=c++17 -fno-exceptions -fno-rtti \
 	    $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_LIB): $(FUZZ_OBJ)
