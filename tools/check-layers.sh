@@ -74,7 +74,7 @@ if awk '$1 == $2 { print "check-layers: " $1 " includes itself"; found = 1 } END
 fi
 if ! out=$(tsort <"$edges" 2>&1 >/dev/null); then
     echo "check-layers: the includes form a circle:"
-    echo "$out" | sed -n 's/^tsort: -: //p' | sed 's/^/  /'
+    echo "$out" | sed -e 's/^tsort: //' -e 's/^-: //' | sed 's/^/  /'
     bad=1
 fi
 [ $bad -eq 0 ] && echo "check-layers: $(echo "$files" | wc -l) files, $(wc -l <"$edges") includes, no include goes up, no circle"
