@@ -317,6 +317,14 @@ try {
       `${what}: ${a.status} through the proxy`, `${describe(a)}; direct: ${d.status}`);
   }
 
+  // the binary form's contract: activation is required there, though the
+  // document marks it optional for the JSON form's sake
+  const bin = { path: "/eval", method: "POST", headers: { "Content-Type": "application/octet-stream" },
+    body: Buffer.from(Float64Array.of(1).buffer) };
+  const nb = await send(DAEMON, bin);
+  check(nb.status === 422 && nb.json?.type === "/problems/missing-field" && nb.json?.parameter === "activation" &&
+    problemSchema(nb.json), "binary POST /eval without activation: 422 missing-field naming it", describe(nb));
+
   // ---- 2. every problem type --------------------------------------------------------
   const types = doc.components.schemas.Problem.properties.type.enum ?? [];
   const slugs = types.map((t) => t.replace(/^\/problems\//, ""));
