@@ -24,6 +24,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
+import { checker } from "../common/check.mjs";
 
 const DAEMON = process.env.DAEMON;
 const DOC = process.env.DOC;
@@ -31,19 +32,7 @@ const ROOT = process.env.ROOT;
 const OOM = process.env.OOM === "1";
 const SOURCES = ["README.md", "docs/api.md"];
 const PRISM_ERROR = "https://stoplight.io/prism/errors";
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail === undefined ? "" : `: ${detail}`}`);
-  }
-}
+const check = checker("prism");
 
 // ---- reading the examples ------------------------------------------------------
 
@@ -338,8 +327,7 @@ try {
     const p = PROVOKE[slug];
     if (!p) continue;
     if (p.oom && !OOM) {
-      skipped++;
-      console.log(`skip ${slug}: a sanitizer build cannot run under ulimit -v`);
+      check.skip(`${slug}: a sanitizer build cannot run under ulimit -v`);
       continue;
     }
     const r = { method: "GET", headers: {}, ...p };
@@ -368,5 +356,4 @@ try {
   for (const c of children) c.kill();
 }
 
-console.log(`prism: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed ? 1 : 0);
+process.exit(check.done());
