@@ -10,7 +10,7 @@
 //    A binary body (`--data-binary @-` after python3 struct.pack) is sent to
 //    the daemon directly, because Prism re-encodes bodies as text; its
 //    answer must hold the numbers the JSON form gives for the same query,
-//    and its query must pass Prism.
+//    and its query must pass Prism. So must / and every file of the page.
 // 2. Every problem type of the document's Problem.type enum: GET
 //    /problems/<type> through the proxy, and one request that provokes it.
 //    A request the document allows goes through the --errors proxy; one the
@@ -20,7 +20,7 @@
 //    itself; an undocumented method has no operation to check against):
 //    those are sent directly and checked with Ajv against the document.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -304,6 +304,13 @@ try {
     }
     check(!isPrismError(a) && !a.violations.length && a.status === d.status && a.status < 500,
       `${what}: ${a.status} through the proxy`, `${describe(a)}; direct: ${d.status}`);
+  }
+
+  // the web page's files, as the page fetches them
+  const page = ["/", ...readdirSync(path.join(ROOT, "server/www")).map((f) => `/static/${f}`)];
+  for (const p of page) {
+    const a = await send(strict, { path: p, method: "GET", headers: {} });
+    check(a.status === 200 && !a.violations.length && !isPrismError(a), `GET ${p} through the proxy`, describe(a));
   }
 
   // the binary form's contract: activation is required there, though the

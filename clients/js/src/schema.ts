@@ -1380,7 +1380,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, with its media type. */
+            /** @description The file, with its media type by extension (application/octet-stream for others). */
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -1390,6 +1390,12 @@ export interface operations {
                     "text/javascript": string;
                     "text/css": string;
                     "text/html": string;
+                    "application/json": string;
+                    "image/svg+xml": string;
+                    "text/plain": string;
+                    "image/png": string;
+                    "image/x-icon": string;
+                    "application/octet-stream": string;
                 };
             };
             404: components["responses"]["NotFound"];
