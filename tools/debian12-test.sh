@@ -6,7 +6,7 @@
 # and ca-certificates and nothing else, and runs `make test` there exactly:
 # tools/deps.sh must install every other package from Debian 12 itself, and
 # every suite must pass on Debian's nodejs 18. Then it checks that node is
-# Debian's v18 and removes the root. Prints the wall time.
+# Debian's v18 and removes the root. Prints the wall time, removal included.
 #
 #   make debian12-test                       (as root; needs network for apt and npm)
 #   DEBIAN12_TEST_REV=main make debian12-test
@@ -38,9 +38,13 @@ status=0
     case $v in v18.*) ;; *) echo "debian12-test: expected Debian 12'"'"'s node 18" >&2; exit 1 ;; esac
 ' || status=$?
 t1=$(date +%s)
+"$ROOTSH" destroy "$dir"
+trap - EXIT INT TERM
+t2=$(date +%s)
+times="$((t2 - t0)) s wall ($((t1 - t0)) s to the end of make test, $((t2 - t1)) s to remove the root)"
 if [ $status -eq 0 ]; then
-    echo "debian12-test: make test passed on Debian 12 in $((t1 - t0)) s"
+    echo "debian12-test: make test passed on Debian 12 in $times"
 else
-    echo "debian12-test: FAILED (status $status) after $((t1 - t0)) s"
+    echo "debian12-test: FAILED (status $status) after $times"
 fi
 exit $status
