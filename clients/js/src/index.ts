@@ -66,6 +66,9 @@ function unwrap<T>({ data, error, response }: Answer<T>): T {
 export function createActivd(baseUrl: string, options: ActivdOptions = {}) {
   const client = createClient<paths, JsonMedia>({
     baseUrl,
+    // the document's params query object is style form, explode: its keys
+    // are query keys (negative_slope=0.2), not openapi-fetch's deepObject
+    querySerializer: { object: { style: "form", explode: true } },
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.requestId ? { headers: { "X-Request-ID": options.requestId } } : {}),
   });

@@ -90,6 +90,12 @@ try {
   check(row.length === 3 && Math.abs(row.reduce((a, b) => a + b, 0)) < 1e-15 && (row[0] ?? 0) > 0,
     "grad softmax with grad_output: the vector-Jacobian product sums to 0", sm);
 
+  const q = await activd.raw.GET("/eval", {
+    params: { query: { activation: "leaky_relu", x: "-1,0,2", params: { negative_slope: "0.2" } } },
+  });
+  check(JSON.stringify(q.data?.y) === "[-0.2,0,2]" && q.data?.params.negative_slope === 0.2,
+    "raw GET /eval with the params query object sent as negative_slope=0.2", q.data ?? q.error);
+
   const cat = await activd.activations();
   const gelu = await activd.activation("GELU");
   check(cat.count === cat.activations.length && cat.count >= 20 && gelu.name === "gelu" &&
