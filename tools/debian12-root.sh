@@ -5,7 +5,8 @@
 #
 #   tools/debian12-root.sh create DIR      fresh minbase system in DIR
 #   tools/debian12-root.sh run DIR CMD...  CMD as root inside DIR, with /proc,
-#                                          /sys, /dev, /dev/shm and resolv.conf
+#                                          /sys, /dev, /dev/shm, resolv.conf and
+#                                          the host's local CA certificates
 #   tools/debian12-root.sh destroy DIR     unmount what run left and remove DIR
 #
 # The first create runs debootstrap (a few minutes, needs root and network)
@@ -46,7 +47,7 @@ unmount_all() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,13p' "$0" >&2; exit 2; }
 need_root
 case $cmd in
 create)
@@ -62,6 +63,16 @@ run)
     mkdir -p "$dir/dev/shm"
     mounted "$dir/dev/shm" || mount -t tmpfs -o mode=1777 tmpfs "$dir/dev/shm"
     cp /etc/resolv.conf "$dir/etc/resolv.conf"
+    # CAs the site added to this host (a network that inspects TLS, as this
+    # one does for the package registries): a machine on it has them too.
+    # The ca-certificates package picks them up when it is installed.
+    if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+        mkdir -p "$dir/usr/local/share/ca-certificates"
+        cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+        if [ -x "$dir/usr/sbin/update-ca-certificates" ]; then
+            chroot "$dir" /usr/sbin/update-ca-certificates >/dev/null 2>&1 || true
+        fi
+    fi
     status=0
     chroot "$dir" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         TERM=dumb "$@" || status=$?
@@ -74,7 +85,7 @@ destroy)
     rm -rf --one-file-system "$dir"
     ;;
 *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,13p' "$0" >&2
     exit 2
     ;;
 esac

@@ -6,7 +6,7 @@ set -e
 PKGS="gcc g++ make pkg-config clang libclang-rt-14-dev \
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev check libmpfr-dev libgmp-dev \
 libfast-float-dev libdragonbox-dev \
-libxml2-dev curl nodejs chromium fonts-dejavu-core"
+libxml2-dev curl ca-certificates nodejs chromium fonts-dejavu-core"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
 # npm: NodeSource's nodejs ships it, Debian's needs the npm package; ask for
 # the command, not the package, so the two never clash.

@@ -11,21 +11,11 @@
 // every control has a label; no console errors. Saves a screenshot to $ARTIFACTS/page.png.
 
 import { chromium } from "playwright-core";
+import { checker } from "../common/check.mjs";
 
 const BASE = process.env.BASE;
 const ARTIFACTS = process.env.ARTIFACTS || ".";
-let passed = 0;
-let failed = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail === undefined ? "" : `: ${detail}`}`);
-  }
-}
+const check = checker("browser");
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -196,5 +186,4 @@ try {
   await browser.close();
 }
 
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(check.done());
