@@ -4,6 +4,8 @@
 #   make docs            regenerate docs/activations.md from the registry
 #   make accuracy-table  rerun the accuracy test, writing docs/measured-accuracy.tsv
 #   make bench-lib       ns/element of every activation on 1e6 elements
+#   make lib-dump        a hash of every result through the public API, into
+#                        build/lib-dump.bin (cmp two to prove a change kept the bits)
 
 LIBTEST_COMMON := $(BUILD)/tests/common/refexpr.o $(BUILD)/tests/common/actgrid.o \
                   $(BUILD)/tests/common/docgen.o $(BUILD)/tests/common/checkrun.o
@@ -28,6 +30,17 @@ $(BUILD)/tools/bench_lib: tools/bench_lib.c $(STATIC_LIB)
 .PHONY: bench-lib
 bench-lib: $(BUILD)/tools/bench_lib
 	$(BUILD)/tools/bench_lib
+
+# ---- bit-for-bit fingerprint ----------------------------------------------------
+LIB_DUMP := $(BUILD)/tools/lib_dump
+$(LIB_DUMP): tools/lib_dump.c $(BUILD)/tests/common/actgrid.o $(BUILD)/tests/common/refexpr.o \
+             $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/common $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lmpfr -lgmp -lm
+
+.PHONY: lib-dump
+lib-dump: $(LIB_DUMP)
+	$(LIB_DUMP) > $(BUILD)/lib-dump.bin.tmp && mv $(BUILD)/lib-dump.bin.tmp $(BUILD)/lib-dump.bin
 
 # ---- docs ------------------------------------------------------------------------
 GENDOC := $(BUILD)/tools/gendoc
