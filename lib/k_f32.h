@@ -17,48 +17,7 @@
 #define ACTIV_K_F32_H
 
 #include "kernels.h"
-
-/*
- * e^x in plain double for |x| <= 700: x = n*ln2/128 + r, |r| <= ln2/256 (the
- * reduction in two fma steps, error 2^-53 of r), e^r - 1 = r + r^2/2 + ...
- * + r^5/120 (truncation 2^-60), e^x = 2^(n/128)*(1 + p), the table's high
- * part only (its low part is 2^-53): relative error below 2^-51.
- */
-K_INLINE double exp_p(double x)
-{
-    double z = x * 0x1.71547652b82fep7;
-    double kd = (z + K_EXP_SHIFT) - K_EXP_SHIFT; /* round to nearest, as vroundpd */
-    int n = (int)kd, j = n & 127;
-    double r = fma(-kd, K_LN2N_HI, x);
-    r = fma(-kd, K_LN2N_LO, r);
-    double q = fma(r, 0x1.1111111111111p-7, 0x1.5555555555555p-5);
-    q = fma(r, q, 0x1.5555555555555p-3);
-    q = fma(r, q, 0.5);
-    double p = fma(r * r, q, r), t = k_exp_tab[j][0];
-    return fma(t, p, t) * k_pow2((n - j) / 128);
-}
-
-/*
- * log1p(E) for 0 <= E <= 1 in plain double: s = 1 + E and its rounding
- * c = (1 - s) + E exactly (Fast2Sum), log(s) = e*ln2 - log(invc) + log1p(r)
- * with the log table's invc ~ 1/m (exactly 1 next to 1, so tiny E keeps its
- * relative accuracy), r = m*invc - 1 in one fma, |r| < 2^-8, log1p(r) to the
- * r^6 term (truncation 2^-51 relative), plus c/s: relative error below 2^-48.
- */
-K_INLINE double log1p_p(double E)
-{
-    double s = 1 + E, c = (1 - s) + E;
-    uint64_t b = k_asuint64(s);
-    double e = (double)((int)(b >> 52) - 1023); /* 0, or 1 for s = 2 */
-    double m = k_asdouble((b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-    const double *L = k_log_tab[(b >> 44) & 255];
-    double r = fma(m, L[0], -1);
-    double q = fma(r, -0x1.5555555555555p-3, 0x1.999999999999ap-3);
-    q = fma(r, q, -0.25);
-    q = fma(r, q, 0x1.5555555555555p-2);
-    q = fma(r, q, -0.5);
-    return fma(e, 0x1.62e42fefa39efp-1, L[1]) + (fma(r * r, q, r) + c / s);
-}
+#include "num/plain.h"
 
 /* softplus(x) = (max(t, 0) + log1p(exp(-|t|)))/beta, t = beta*x exact for
  * the switch (softplus_linear) and carried into exp as the factor (1 - lo);
@@ -91,19 +50,6 @@ K_INLINE double kf_logsigmoid(double x, const double *p)
  * -a^2/2 carries the rounding error l of a^2 as the factor (1 - l/2). R from
  * the Mills table in double (c0 + t*(c1 + t*(c2 + t*tail)), relative 2^-51):
  * no term cancels. */
-K_INLINE double gf_q(double a, double *ph)
-{
-    double a2 = a * a, l = fma(a, a, -a2);
-    double e = exp_p(-0.5 * a2);
-    e = fma(e, -0.5 * l, e);
-    *ph = e * K_INV_SQRT2PI_HI;
-    int i = (int)(a * MILLS_STEP);
-    double t = a - (double)i / MILLS_STEP;
-    const double *c = k_mills_tab[i];
-    double R = fma(t, fma(t, fma(t, mills_tail(c + 6, t), c[4]), c[2]), c[0]);
-    return *ph * R;
-}
-
 K_INLINE double kf_gelu_exact(double x)
 {
     double a = fabs(x), ph;
@@ -129,16 +75,6 @@ K_INLINE double df_gelu_exact(double x)
 K_INLINE double gf_w(double x)
 {
     return (x * GELU_2K_HI) * fma(GELU_C_HI, x * x, 1);
-}
-
-/* sigmoid(w) and sigmoid(-w) from one e = exp(-|w|), |w| clamped at 700
- * (e^-700: every product with it is below the floats). */
-K_INLINE void gf_sig(double w, double *sp, double *sm)
-{
-    double a = fabs(w), e = exp_p(-(a < 700 ? a : 700));
-    double big = 1 / (1 + e), small = e * big;
-    *sp = w >= 0 ? big : small;
-    *sm = w >= 0 ? small : big;
 }
 
 K_INLINE double kf_gelu_tanh(double x)
@@ -217,24 +153,6 @@ K_INLINE double df_sigmoid(double x, const double *p)
     double sp, sm;
     gf_sig(x, &sp, &sm);
     return sp * sm;
-}
-
-/*
- * tanh(a), a >= 0, in double: a*(1 - a^2/3 + 2a^4/15 - 17a^6/315) below
- * 2^-7 (truncation 2^-61; (1 - e)/(1 + e) would lose the bits of a to the
- * cancellation), else (1 - e)/(1 + e), e = exp(-2a), a clamped at 40 (tanh
- * rounds to 1 there): at a = 2^-7 the cancellation costs 6 of exp_p's 51 bits.
- */
-K_INLINE double tanh_p(double a)
-{
-    if (a < 0x1p-7) {
-        double a2 = a * a;
-        double q = fma(a2, -0x1.ba1ba1ba1ba1cp-5, 0x1.1111111111111p-3);
-        q = fma(a2, q, -0x1.5555555555555p-2);
-        return fma(a * a2, q, a);
-    }
-    double e = exp_p(-2 * (a < 40 ? a : 40));
-    return (1 - e) / (1 + e);
 }
 
 K_INLINE double kf_tanh(double x, const double *p)

@@ -18,203 +18,10 @@
 #ifndef ACTIV_K_VEC_H
 #define ACTIV_K_VEC_H
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define K_HAVE_VEC 1
-
-#include <immintrin.h>
-
-#include "k_dd.h" /* also for clang's FP_CONTRACT OFF: the same roundings as the scalar code */
-#include "k_tables.h"
 #include "kernels.h" /* constants (k_tanhshrink_c) */
+#include "num/vgauss.h"
 
-#define KV    static inline __attribute__((always_inline, target("avx2,fma")))
-#define KV_FN __attribute__((target("avx2,fma")))
-
-typedef __m256d v4;
-typedef struct vdd {
-    v4 hi, lo;
-} vdd;
-
-KV v4 v_set(double a)
-{
-    return _mm256_set1_pd(a);
-}
-
-KV vdd v_two_sum(v4 a, v4 b)
-{
-    v4 s = a + b, bb = s - a;
-    return (vdd){s, (a - (s - bb)) + (b - bb)};
-}
-
-KV vdd v_fast_two_sum(v4 a, v4 b)
-{
-    v4 s = a + b;
-    return (vdd){s, b - (s - a)};
-}
-
-KV vdd v_two_prod(v4 a, v4 b)
-{
-    v4 p = a * b;
-    return (vdd){p, _mm256_fmsub_pd(a, b, p)};
-}
-
-KV vdd v_dd_mul(vdd a, vdd b)
-{
-    vdd p = v_two_prod(a.hi, b.hi);
-    return v_fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
-}
-
-KV vdd v_dd_div(vdd a, vdd b)
-{
-    v4 inv = v_set(1) / b.hi, q = a.hi * inv;
-    v4 r = _mm256_fnmadd_pd(q, b.hi, a.hi) + (a.lo - q * b.lo);
-    return v_fast_two_sum(q, r * inv);
-}
-
-KV v4 v_round(vdd a)
-{
-    return a.hi + a.lo;
-}
-
-KV v4 v_abs(v4 x)
-{
-    return _mm256_andnot_pd(v_set(-0.0), x);
-}
-
-/* Two neighbouring columns c, c+1 of a table with rows of `stride` doubles,
- * at the rows idx[0..3]: one 16-byte load per row and two unpacks, cheaper
- * than two gathers (the same numbers, so the same bits). */
-KV void v_rows2(const double *tab, int stride, __m128i idx, int c, v4 *c0, v4 *c1)
-{
-    const double *r0 = tab + _mm_extract_epi32(idx, 0) * stride + c;
-    const double *r1 = tab + _mm_extract_epi32(idx, 1) * stride + c;
-    const double *r2 = tab + _mm_extract_epi32(idx, 2) * stride + c;
-    const double *r3 = tab + _mm_extract_epi32(idx, 3) * stride + c;
-    v4 a = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(r0)), _mm_loadu_pd(r2), 1);
-    v4 b = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(r1)), _mm_loadu_pd(r3), 1);
-    *c0 = _mm256_unpacklo_pd(a, b);
-    *c1 = _mm256_unpackhi_pd(a, b);
-}
-
-/* exp(xh + xl) for results with exponent >= -1022 (xh >= -708), as a scaled
- * dd: exp_dd's steps, then the exact scaling dde_to_dd does. */
-KV vdd v_exp(v4 xh, v4 xl)
-{
-    v4 z = xh * v_set(0x1.71547652b82fep7);
-    v4 kd = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m128i n = _mm256_cvtpd_epi32(kd);
-    __m128i j = _mm_and_si128(n, _mm_set1_epi32(127));
-    __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, j), 7);
-    v4 r = _mm256_fnmadd_pd(kd, v_set(K_LN2N_HI), xh); /* exact, as in exp_dd */
-    v4 t = kd * v_set(K_LN2N_LO);
-    vdd rr = v_two_sum(r, -t);
-    v4 r1 = rr.hi, r2 = rr.lo + (xl - _mm256_fmsub_pd(kd, v_set(K_LN2N_LO), t));
-    v4 r1s = r1 * r1;
-    v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
-    v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
-    v4 p = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
-    v4 T0, T1;
-    v_rows2(&k_exp_tab[0][0], 2, j, 0, &T0, &T1);
-    vdd s = v_two_prod(T0, r1);
-    v4 lo = s.lo + T0 * (r2 + r1 * r2 + p) + T1 * (v_set(1) + r1 + p);
-    vdd u = v_fast_two_sum(T0, s.hi);
-    u = v_fast_two_sum(u.hi, u.lo + lo);
-    __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-    v4 scale = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-    return (vdd){u.hi * scale, u.lo * scale};
-}
-
-KV vdd v_exp_neg(v4 a)
-{
-    return v_exp(-a, v_set(0));
-}
-
-KV vdd v_dd_add(vdd a, vdd b)
-{
-    vdd s = v_two_sum(a.hi, b.hi);
-    return v_fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
-}
-
-KV vdd v_dd_add_d(vdd a, v4 b)
-{
-    vdd s = v_two_sum(a.hi, b);
-    return v_fast_two_sum(s.hi, s.lo + a.lo);
-}
-
-KV vdd v_dd_mul_d(vdd a, v4 b)
-{
-    vdd p = v_two_prod(a.hi, b);
-    return v_fast_two_sum(p.hi, p.lo + a.lo * b);
-}
-
-KV vdd v_select(v4 mask, vdd yes, vdd no)
-{
-    return (vdd){_mm256_blendv_pd(no.hi, yes.hi, mask), _mm256_blendv_pd(no.lo, yes.lo, mask)};
-}
-
-/* sig_both: big = 1/(1+e), small = e*big, e = exp(-(a + al)), 0 <= a <= 700. */
-KV void v_sig_both2(v4 a, v4 al, vdd *big, vdd *small)
-{
-    vdd e = v_exp(-a, -al);
-    vdd q = v_fast_two_sum(v_set(1), e.hi);
-    q.lo = q.lo + e.lo;
-    v4 r = v_set(1) / q.hi;
-    v4 c = _mm256_fnmadd_pd(r, q.hi, v_set(1)) - r * q.lo;
-    *big = v_fast_two_sum(r, r * c);
-    *small = v_dd_mul(e, *big);
-}
-
-KV void v_sig_both(v4 a, vdd *big, vdd *small)
-{
-    v_sig_both2(a, v_set(0), big, small);
-}
-
-/* Lanes outside [lo, hi] (NaN included) go back to the scalar kernel. */
-KV v4 v_outside(v4 a, double lo, double hi)
-{
-    return _mm256_or_pd(_mm256_cmp_pd(a, v_set(lo), _CMP_NGE_UQ),
-                        _mm256_cmp_pd(a, v_set(hi), _CMP_NLE_UQ));
-}
-
-/* Lanes where a > b, a < b (false for NaN). */
-KV v4 v_gt(v4 a, double b)
-{
-    return _mm256_cmp_pd(a, v_set(b), _CMP_GT_OQ);
-}
-
-KV v4 v_lt(v4 a, double b)
-{
-    return _mm256_cmp_pd(a, v_set(b), _CMP_LT_OQ);
-}
-
-/* Clamp into [lo, hi] so masked lanes compute harmless numbers. */
-KV v4 v_clamp(v4 a, double lo, double hi)
-{
-    return _mm256_min_pd(_mm256_max_pd(a, v_set(lo)), v_set(hi));
-}
-
-/* Lanes near a derivative's root (k_gauss.h's near_root). */
-KV v4 v_near(v4 x, const struct k_root *R)
-{
-    return _mm256_cmp_pd(v_abs(x - v_set(R->x0[0])), v_set(R->radius), _CMP_LT_OQ);
-}
-
-/* Two groups of four at once (registry.c's loops): KV_EACH(W, steps) runs
- * the steps for group h = 0 and, when W is 2, again for h = 1, one step
- * after the other. The kernels' double-double chains are long and serial;
- * two independent chains side by side let the CPU overlap them (about 1.5x
- * faster), and each group gets exactly the operations of one. */
-#define KV_EACH(W, ...)                                                                            \
-    do {                                                                                           \
-        {                                                                                          \
-            const int h = 0;                                                                       \
-            __VA_ARGS__                                                                            \
-        }                                                                                          \
-        if ((W) > 1) {                                                                             \
-            const int h = 1;                                                                       \
-            __VA_ARGS__                                                                            \
-        }                                                                                          \
-    } while (0)
+#ifdef K_HAVE_VEC
 
 /* The entry points registry.c's loops call, from one group function
  * gw(W, deriv, x, p, r, redo) working on W groups of four: v2 takes two
@@ -247,76 +54,6 @@ KV v4 v_near(v4 x, const struct k_root *R)
         r[1] = vd_##k(x[1], p, &redo[1]);                                                          \
     }
 #define KV_PAIR(k) KV_PAIR_V(k) KV_PAIR_D(k)
-
-/* v_exp on W groups, in stages (vx_1 .. vx_5) so that other work can be
- * interleaved with them (vw_phi_mills). */
-typedef struct vexp_st {
-    v4 kd[2], r1[2], r2[2], p[2], T0[2], T1[2], scale[2];
-    __m128i j[2];
-} vexp_st;
-
-KV void vx_1(int W, const v4 *xh, vexp_st *X)
-{
-    KV_EACH(W, {
-        v4 z = xh[h] * v_set(0x1.71547652b82fep7);
-        X->kd[h] = _mm256_round_pd(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    });
-    KV_EACH(W, {
-        __m128i n = _mm256_cvtpd_epi32(X->kd[h]);
-        X->j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
-        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, X->j[h]), 7);
-        __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-        X->scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-    });
-}
-
-KV void vx_2(int W, vexp_st *X)
-{
-    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, X->j[h], 0, &X->T0[h], &X->T1[h]););
-}
-
-KV void vx_3(int W, const v4 *xh, const v4 *xl, vexp_st *X)
-{
-    KV_EACH(W, {
-        v4 r = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_HI), xh[h]);
-        v4 t = X->kd[h] * v_set(K_LN2N_LO);
-        vdd rr = v_two_sum(r, -t);
-        X->r1[h] = rr.hi;
-        X->r2[h] = rr.lo + (xl[h] - _mm256_fmsub_pd(X->kd[h], v_set(K_LN2N_LO), t));
-    });
-}
-
-KV void vx_4(int W, vexp_st *X)
-{
-    KV_EACH(W, {
-        v4 r1 = X->r1[h], r1s = r1 * r1;
-        v4 pa = v_set(0.5) + r1 * v_set(0x1.5555555555555p-3);
-        v4 pb = v_set(0x1.5555555555555p-5) + r1 * v_set(0x1.1111111111111p-7);
-        X->p[h] = r1s * (pa + r1s * (pb + r1s * v_set(0x1.6c16c16c16c17p-10)));
-    });
-}
-
-KV void vx_5(int W, vexp_st *X, vdd *out)
-{
-    KV_EACH(W, {
-        v4 T0 = X->T0[h], r1 = X->r1[h], r2 = X->r2[h], p = X->p[h];
-        vdd s = v_two_prod(T0, r1);
-        v4 lo = s.lo + T0 * (r2 + r1 * r2 + p) + X->T1[h] * (v_set(1) + r1 + p);
-        vdd u = v_fast_two_sum(T0, s.hi);
-        u = v_fast_two_sum(u.hi, u.lo + lo);
-        out[h] = (vdd){u.hi * X->scale[h], u.lo * X->scale[h]};
-    });
-}
-
-KV void vw_exp(int W, const v4 *xh, const v4 *xl, vdd *out)
-{
-    vexp_st X;
-    vx_1(W, xh, &X);
-    vx_2(W, &X);
-    vx_3(W, xh, xl, &X);
-    vx_4(W, &X);
-    vx_5(W, &X, out);
-}
 
 /* ---- kernels: main range on four lanes, *redo = lanes for the scalar kernel ---- */
 
@@ -459,14 +196,6 @@ KV v4 vd_logsigmoid(v4 x, const double *p, v4 *redo)
 {
     (void)p;
     return vk_sigmoid(-x, p, redo);
-}
-
-/* expm1(x) = e^x - 1 in dd for -700 <= x <= -2^-8 (expm1_dd's exp branch). */
-KV vdd v_expm1_neg(v4 x)
-{
-    vdd e = v_exp(x, v_set(0));
-    vdd s = v_two_sum(e.hi, v_set(-1));
-    return v_fast_two_sum(s.hi, s.lo + e.lo);
 }
 
 /* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
@@ -618,65 +347,6 @@ KV v4 vd_softplus(v4 x, const double *p, v4 *redo)
     return _mm256_blendv_pd(r, v_set(1), lin);
 }
 
-/* log1p(r1 + r2), |r1| <= 2^-8: log1p_small's steps. */
-KV vdd v_log1p_small(v4 r1, v4 r2)
-{
-    vdd sq = v_two_prod(r1, r1);
-    v4 r2s = sq.hi, r4s = r2s * r2s;
-    v4 a = v_set(0x1.5555555555555p-2) - r1 * v_set(0.25);
-    v4 b = v_set(0.2) - r1 * v_set(0x1.5555555555555p-3);
-    v4 c = v_set(0x1.2492492492492p-3) - r1 * v_set(0.125);
-    v4 d = v_set(0x1.c71c71c71c71cp-4) - r1 * v_set(0.1);
-    v4 poly = r1 * r2s * ((a + r2s * b) + r4s * (c + r2s * d));
-    vdd l1 = v_fast_two_sum(r1, v_set(-0.5) * sq.hi);
-    l1.lo = l1.lo + (v_set(-0.5) * sq.lo + poly + r2 * (v_set(1) - r1));
-    return l1;
-}
-
-/* Positive normal x as 2^e * m, m in [1, 2) (e and m as doubles), and the
- * k_log_tab rows for m's top 8 bits: their entries 0 and 1 gathered into
- * L0 and L1, the rows themselves in t. The first step of log_dd3 and of
- * log1p_p. */
-KV void v_log_split(v4 x, v4 *e, v4 *m, v4 *L0, v4 *L1, const double *t[4])
-{
-    __m256i b = _mm256_castpd_si256(x);
-    __m256i eb = _mm256_srli_epi64(b, 52);
-    *e = _mm256_castsi256_pd(_mm256_or_si256(eb, _mm256_set1_epi64x(0x4330000000000000LL)));
-    *e = (*e - v_set(0x1p52)) - v_set(1023);
-    *m = _mm256_castsi256_pd(
-        _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
-                        _mm256_set1_epi64x(0x3ff0000000000000LL)));
-    __m256i idx = _mm256_and_si256(_mm256_srli_epi64(b, 44), _mm256_set1_epi64x(255));
-    t[0] = k_log_tab[_mm256_extract_epi64(idx, 0)];
-    t[1] = k_log_tab[_mm256_extract_epi64(idx, 1)];
-    t[2] = k_log_tab[_mm256_extract_epi64(idx, 2)];
-    t[3] = k_log_tab[_mm256_extract_epi64(idx, 3)];
-    v4 la = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t[0])), _mm_loadu_pd(t[2]), 1);
-    v4 lb = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(t[1])), _mm_loadu_pd(t[3]), 1);
-    *L0 = _mm256_unpacklo_pd(la, lb);
-    *L1 = _mm256_unpackhi_pd(la, lb);
-}
-
-/* log_dd3's steps (v_log3) on W groups. */
-KV void vw_log3(int W, const v4 *hi, const v4 *lo, const v4 *lo2, vdd *out)
-{
-    v4 e[2], m[2], L0[2], L1[2], L2[2];
-    vdd r[2], c[2];
-    KV_EACH(W, {
-        const double *t[4];
-        v_log_split(hi[h], &e[h], &m[h], &L0[h], &L1[h], t);
-        L2[h] = _mm256_setr_pd(t[0][2], t[1][2], t[2][2], t[3][2]);
-    });
-    KV_EACH(W, {
-        vdd p = v_two_prod(m[h], L0[h]);
-        r[h] = v_two_sum(p.hi - v_set(1), p.lo + lo[h] / hi[h] * p.hi);
-        r[h].lo = r[h].lo + lo2[h] / hi[h] * p.hi;
-    });
-    KV_EACH(W, c[h] = v_dd_add((vdd){e[h] * v_set(K_LN2_HI), e[h] * v_set(K_LN2_LO)},
-                               (vdd){L1[h], L2[h]}););
-    KV_EACH(W, out[h] = v_dd_add(c[h], v_log1p_small(r[h].hi, r[h].lo)););
-}
-
 /* softplus_core for |t| <= 700: max(t, 0) + log1p(exp(-|t|)), as a dd; on W
  * groups. */
 KV void vw_softplus_core(int W, const vdd *t, vdd *out)
@@ -764,132 +434,17 @@ KV void vk2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
 
 /* ---- gelu ---- */
 
-#define KV_GELU_2K_HI      0x1.9884533d43651p+0
-#define KV_GELU_2K_LO      -0x1.cbc0d30ebfd15p-54
-#define KV_GELU_C_HI       0x1.6e4e26d4801f7p-5
-#define KV_GELU_C_LO       0x1.441355475a31ap-59
-#define KV_GELU_3C_HI      0x1.12ba9d1f60179p-3
-#define KV_GELU_3C_LO      0x1.f30e7ff583a54p-57
-#define KV_GELU_2KC_HI     0x1.2444f2a4d8b4bp-4
-#define KV_GELU_2KC_LO     -0x1.6c843a29d1c72p-61
-#define KV_INV_SQRT2PI_HI  0x1.9884533d43651p-2
-#define KV_INV_SQRT2PI_LO  -0x1.cbc0d30ebfd15p-56
-#define K_INV_SQRT2PI_HI_V KV_INV_SQRT2PI_HI
-#define GELU_2K_HI_V       KV_GELU_2K_HI
-#define GELU_C_HI_V        KV_GELU_C_HI
-#define GELU_3C_HI_V       KV_GELU_3C_HI
-
-KV vdd v_const(double hi, double lo)
-{
-    return (vdd){v_set(hi), v_set(lo)};
-}
-
-/* ---- the same helpers on W groups, steps interleaved (see KV_EACH) ---- */
-
-/* v_mills on W groups, in stages (vm_1 .. vm_6); each pair of coefficients
- * is used as soon as it is loaded (fewer live registers than the whole row). */
-typedef struct vmills_st {
-    __m128i i[2];
-    v4 t[2], t2[2], pk[2][6], q[2];
-    vdd out[2];
-} vmills_st;
-
-KV void vm_1(int W, const v4 *a, vmills_st *M)
-{
-    KV_EACH(W, {
-        M->i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
-        M->t[h] = a[h] - _mm256_cvtepi32_pd(M->i[h]) * v_set(1.0 / MILLS_STEP);
-        M->t2[h] = M->t[h] * M->t[h];
-    });
-}
-
-/* the tail's coefficients k0 .. k1-1 (pairs c6+2k, c7+2k) */
-KV void vm_2(int W, int k0, int k1, vmills_st *M)
-{
-    for (int k = k0; k < k1; k++)
-        KV_EACH(W, {
-            v4 c0, c1;
-            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 6 + 2 * k, &c0, &c1);
-            M->pk[h][k] = c0 + c1 * M->t[h];
-        });
-}
-
-KV void vm_3(int W, vmills_st *M)
-{
-    KV_EACH(W, {
-        v4 t2 = M->t2[h], t4 = t2 * t2, t8 = t4 * t4, *p = M->pk[h];
-        v4 q0 = p[0] + p[1] * t2, q1 = p[2] + p[3] * t2, q2 = p[4] + p[5] * t2;
-        M->q[h] = (q0 + q1 * t4) + q2 * t8;
-    });
-}
-
-KV void vm_4(int W, vmills_st *M)
-{
-    KV_EACH(W, {
-        v4 c4, c5;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 4, &c4, &c5);
-        vdd u = v_two_sum(c4, M->t[h] * M->q[h]);
-        u.lo = u.lo + c5;
-        M->out[h] = v_dd_mul_d(u, M->t[h]);
-    });
-}
-
-KV void vm_5(int W, vmills_st *M)
-{
-    KV_EACH(W, {
-        v4 c2, c3;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 2, &c2, &c3);
-        M->out[h] = v_dd_mul_d(v_dd_add((vdd){c2, c3}, M->out[h]), M->t[h]);
-    });
-}
-
-KV void vm_6(int W, vmills_st *M, vdd *out)
-{
-    KV_EACH(W, {
-        v4 c0, c1;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, M->i[h], 0, &c0, &c1);
-        out[h] = v_dd_add((vdd){c0, c1}, M->out[h]);
-    });
-}
-
-KV void vw_mills(int W, const v4 *a, vdd *out)
-{
-    vmills_st M;
-    vm_1(W, a, &M);
-    vm_2(W, 0, 6, &M);
-    vm_3(W, &M);
-    vm_4(W, &M);
-    vm_5(W, &M);
-    vm_6(W, &M, out);
-}
-
-/* phi(a) = exp(-a^2/2)/sqrt(2 pi) (a^2 split exactly, a <= 30: normal,
- * scaled exactly) and R(a) (mills_dd's steps) on W groups, the stages of the
- * two interleaved: four independent chains side by side. */
-KV void vw_phi_mills(int W, const v4 *a, vdd *ph, vdd *mr)
-{
-    v4 eh[2], el[2];
-    vdd e[2];
-    vexp_st X;
-    vmills_st M;
-    KV_EACH(W, {
-        vdd a2 = v_two_prod(a[h], a[h]);
-        eh[h] = v_set(-0.5) * a2.hi, el[h] = v_set(-0.5) * a2.lo;
-    });
-    vm_1(W, a, &M);
-    vx_1(W, eh, &X);
-    vm_2(W, 0, 3, &M);
-    vx_2(W, &X);
-    vm_2(W, 3, 6, &M);
-    vx_3(W, eh, el, &X);
-    vm_3(W, &M);
-    vx_4(W, &X);
-    vm_4(W, &M);
-    vx_5(W, &X, e);
-    vm_5(W, &M);
-    KV_EACH(W, ph[h] = v_dd_mul(e[h], v_const(KV_INV_SQRT2PI_HI, KV_INV_SQRT2PI_LO)););
-    vm_6(W, &M, mr);
-}
+#define KV_GELU_2K_HI  0x1.9884533d43651p+0
+#define KV_GELU_2K_LO  -0x1.cbc0d30ebfd15p-54
+#define KV_GELU_C_HI   0x1.6e4e26d4801f7p-5
+#define KV_GELU_C_LO   0x1.441355475a31ap-59
+#define KV_GELU_3C_HI  0x1.12ba9d1f60179p-3
+#define KV_GELU_3C_LO  0x1.f30e7ff583a54p-57
+#define KV_GELU_2KC_HI 0x1.2444f2a4d8b4bp-4
+#define KV_GELU_2KC_LO -0x1.6c843a29d1c72p-61
+#define GELU_2K_HI_V   KV_GELU_2K_HI
+#define GELU_C_HI_V    KV_GELU_C_HI
+#define GELU_3C_HI_V   KV_GELU_3C_HI
 
 /* gelu_w3 on W groups: w = kx + v. */
 KV void vw_gelu_w(int W, const v4 *x, vdd *w, vdd *kx, vdd *v)
@@ -1071,110 +626,6 @@ KV v4 vd_celu(v4 x, const double *p, v4 *redo)
 
 /* ---- float32 kernels (k_f32.h's plain-double steps) ---- */
 
-/* exp_p on W groups, |x| <= 700, in stages (px_1 .. px_3) so that other
- * work can be interleaved with them (vw_gf_q). */
-typedef struct vexpp_st {
-    v4 kd[2], r[2], T0[2], T1[2], scale[2];
-    __m128i j[2];
-} vexpp_st;
-
-KV void px_1(int W, const v4 *x, vexpp_st *X)
-{
-    KV_EACH(W, {
-        X->kd[h] = _mm256_round_pd(x[h] * v_set(0x1.71547652b82fep7),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        __m128i n = _mm256_cvtpd_epi32(X->kd[h]);
-        X->j[h] = _mm_and_si128(n, _mm_set1_epi32(127));
-        __m128i k = _mm_srai_epi32(_mm_sub_epi32(n, X->j[h]), 7);
-        __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-        X->scale[h] = _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-    });
-}
-
-KV void px_2(int W, const v4 *x, vexpp_st *X)
-{
-    KV_EACH(W, v_rows2(&k_exp_tab[0][0], 2, X->j[h], 0, &X->T0[h], &X->T1[h]););
-    KV_EACH(W, {
-        X->r[h] = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_HI), x[h]);
-        X->r[h] = _mm256_fnmadd_pd(X->kd[h], v_set(K_LN2N_LO), X->r[h]);
-    });
-}
-
-KV void px_3(int W, vexpp_st *X, v4 *out)
-{
-    KV_EACH(W, {
-        v4 r = X->r[h];
-        v4 q = _mm256_fmadd_pd(r, v_set(0x1.1111111111111p-7), v_set(0x1.5555555555555p-5));
-        q = _mm256_fmadd_pd(r, q, v_set(0x1.5555555555555p-3));
-        q = _mm256_fmadd_pd(r, q, v_set(0.5));
-        v4 p = _mm256_fmadd_pd(r * r, q, r);
-        out[h] = _mm256_fmadd_pd(X->T0[h], p, X->T0[h]) * X->scale[h];
-    });
-}
-
-KV void vw_exp_p(int W, const v4 *x, v4 *out)
-{
-    vexpp_st X;
-    px_1(W, x, &X);
-    px_2(W, x, &X);
-    px_3(W, &X, out);
-}
-
-/* gf_q on W groups (a <= 30): Q and phi; the exp's stages interleaved with
- * the Mills ratio's loads (independent chains side by side). */
-KV void vw_gf_q(int W, const v4 *a, v4 *q, v4 *ph)
-{
-    v4 a2[2], l[2], e[2], t[2], t2[2], pk[2][6], tail[2];
-    __m128i i[2];
-    vexpp_st X;
-    KV_EACH(W, a2[h] = a[h] * a[h]; l[h] = _mm256_fmsub_pd(a[h], a[h], a2[h]);
-            e[h] = v_set(-0.5) * a2[h];);
-    px_1(W, e, &X);
-    KV_EACH(W, {
-        i[h] = _mm256_cvttpd_epi32(a[h] * v_set(MILLS_STEP));
-        t[h] = a[h] - _mm256_cvtepi32_pd(i[h]) * v_set(1.0 / MILLS_STEP);
-        t2[h] = t[h] * t[h];
-    });
-    for (int k = 0; k < 3; k++)
-        KV_EACH(W, {
-            v4 c0, c1;
-            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
-            pk[h][k] = c0 + c1 * t[h];
-        });
-    px_2(W, e, &X);
-    for (int k = 3; k < 6; k++)
-        KV_EACH(W, {
-            v4 c0, c1;
-            v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 6 + 2 * k, &c0, &c1);
-            pk[h][k] = c0 + c1 * t[h];
-        });
-    px_3(W, &X, e);
-    KV_EACH(W, {
-        v4 t4 = t2[h] * t2[h], t8 = t4 * t4, *p = pk[h];
-        v4 q0 = p[0] + p[1] * t2[h], q1 = p[2] + p[3] * t2[h], q2 = p[4] + p[5] * t2[h];
-        tail[h] = (q0 + q1 * t4) + q2 * t8;
-    });
-    KV_EACH(W, {
-        e[h] = _mm256_fmadd_pd(e[h], v_set(-0.5) * l[h], e[h]);
-        ph[h] = e[h] * v_set(K_INV_SQRT2PI_HI_V);
-    });
-    KV_EACH(W, {
-        v4 c0, c1, c2, c3, c4, c5;
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 0, &c0, &c1);
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 2, &c2, &c3);
-        v_rows2(&k_mills_tab[0][0], MILLS_DEG + 4, i[h], 4, &c4, &c5);
-        v4 tt = t[h];
-        v4 R = _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, _mm256_fmadd_pd(tt, tail[h], c4), c2), c0);
-        q[h] = ph[h] * R;
-    });
-}
-
-/* Lanes where x is NaN. */
-KV v4 v_isnan(v4 x)
-{
-    return _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
-}
-
 /* kf_gelu_exact / df_gelu_exact: |x| <= 30 in the vector, x past 30 and
  * -0 past -30 blended in, NaN (and the root patch) to the scalar kernel. */
 KV void gwf_gelu_exact(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
@@ -1244,27 +695,6 @@ KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo
 }
 KVF_FORMS(gelu)
 
-/* log1p_p on W groups, 0 <= E <= 1. */
-KV void vw_log1p_p(int W, const v4 *E, v4 *out)
-{
-    v4 s[2], c[2], e[2], m[2], L0[2], L1[2];
-    KV_EACH(W, {
-        s[h] = v_set(1) + E[h];
-        c[h] = (v_set(1) - s[h]) + E[h];
-        const double *t[4];
-        v_log_split(s[h], &e[h], &m[h], &L0[h], &L1[h], t);
-    });
-    KV_EACH(W, {
-        v4 r = _mm256_fmadd_pd(m[h], L0[h], v_set(-1));
-        v4 q = _mm256_fmadd_pd(r, v_set(-0x1.5555555555555p-3), v_set(0x1.999999999999ap-3));
-        q = _mm256_fmadd_pd(r, q, v_set(-0.25));
-        q = _mm256_fmadd_pd(r, q, v_set(0x1.5555555555555p-2));
-        q = _mm256_fmadd_pd(r, q, v_set(-0.5));
-        out[h] = _mm256_fmadd_pd(e[h], v_set(0x1.62e42fefa39efp-1), L1[h]) +
-                 (_mm256_fmadd_pd(r * r, q, r) + c[h] / s[h]);
-    });
-}
-
 /* kf_softplus for beta in [2^-8, 2^100] (vok_softplus): x where linear,
  * NaN to the scalar kernel. */
 KV void gwf_softplus(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
@@ -1313,20 +743,6 @@ KV void gwf_logsigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4
 
 KVF_FORM(vkf2_logsigmoid, vkf_logsigmoid, gwf_logsigmoid, 0)
 
-/* gf_sig on W groups: sigmoid(w) and sigmoid(-w), |w| clamped at 700. */
-KV void vw_gf_sig(int W, const v4 *w, v4 *sp, v4 *sm)
-{
-    v4 e[2];
-    KV_EACH(W, e[h] = -_mm256_min_pd(v_abs(w[h]), v_set(700)););
-    vw_exp_p(W, e, e);
-    KV_EACH(W, {
-        v4 big = v_set(1) / (v_set(1) + e[h]), small = e[h] * big;
-        v4 pos = _mm256_cmp_pd(w[h], v_set(0), _CMP_GE_OQ);
-        sp[h] = _mm256_blendv_pd(small, big, pos);
-        sm[h] = _mm256_blendv_pd(big, small, pos);
-    });
-}
-
 /* kf_sigmoid / df_sigmoid: NaN to the scalar kernel. */
 KV void gwf_sigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
@@ -1335,21 +751,6 @@ KV void gwf_sigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *r
     KV_EACH(W, redo[h] = v_isnan(x[h]););
     vw_gf_sig(W, x, sp, sm);
     KV_EACH(W, r[h] = sp[h]; if (deriv) r[h] = sp[h] * sm[h];);
-}
-
-/* tanh_p on W groups (a >= 0): the series below 2^-7, else (1-e)/(1+e). */
-KV void vw_tanh_p(int W, const v4 *a, v4 *out)
-{
-    v4 e[2];
-    KV_EACH(W, e[h] = v_set(-2) * _mm256_min_pd(a[h], v_set(40)););
-    vw_exp_p(W, e, e);
-    KV_EACH(W, {
-        v4 a2 = a[h] * a[h];
-        v4 q = _mm256_fmadd_pd(a2, v_set(-0x1.ba1ba1ba1ba1cp-5), v_set(0x1.1111111111111p-3));
-        q = _mm256_fmadd_pd(a2, q, v_set(-0x1.5555555555555p-2));
-        v4 ser = _mm256_fmadd_pd(a[h] * a2, q, a[h]);
-        out[h] = _mm256_blendv_pd((v_set(1) - e[h]) / (v_set(1) + e[h]), ser, v_lt(a[h], 0x1p-7));
-    });
 }
 
 /* kf_tanh / df_tanh: NaN to the scalar kernel. */
@@ -1473,12 +874,6 @@ KVF_FORM(vdf2_mish, vdf_mish, gwf_mish_d, 1)
 
 /* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
 
-/* Lanes where x is NaN keep x itself (the scalar kernels return x). */
-KV v4 v_keep_nan(v4 r, v4 x)
-{
-    return _mm256_blendv_pd(r, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-}
-
 #define vok_relu       vok_any
 #define vok_leaky_relu vok_any
 #define vok_prelu      vok_any
@@ -1593,14 +988,6 @@ KV v4 vd_threshold(v4 x, const double *p, v4 *redo)
 {
     *redo = v_set(0);
     return v_keep_nan(_mm256_and_pd(v_gt(x, p[0]), v_set(1)), x);
-}
-
-/* (a.hi + a.lo)/b as dd_div_d's steps. */
-KV vdd v_dd_div_d(vdd a, v4 b)
-{
-    v4 q = a.hi / b;
-    v4 r = _mm256_fnmadd_pd(q, b, a.hi) + a.lo;
-    return v_fast_two_sum(q, r / b);
 }
 
 /* hardsigmoid at the default parameters (k_hardsigmoid's (x + 3)/6 in dd);

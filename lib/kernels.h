@@ -25,7 +25,7 @@
 
 #include <math.h>
 
-#include "k_gauss.h"
+#include "num/gauss.h"
 
 /* selu's constants as PyTorch spells them (rounded to double). */
 #define SELU_ALPHA 1.6732632423543772848170429916717

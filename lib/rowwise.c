@@ -31,7 +31,7 @@
  */
 #include <math.h>
 
-#include "k_exp.h"
+#include "num/exp.h"
 #include "k_vec.h"
 #include "registry.h"
 

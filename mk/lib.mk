@@ -36,7 +36,7 @@ LIB_DUMP := $(BUILD)/tools/lib_dump
 $(LIB_DUMP): tools/lib_dump.c $(BUILD)/tests/common/actgrid.o $(BUILD)/tests/common/refexpr.o \
              $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/common $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) -lmpfr -lgmp -lm
+	$(CC) $(CPPFLAGS) -Itests/common $(ALL_CFLAGS) -o $@ $(filter-out %.h,$^) $(LDFLAGS) -lmpfr -lgmp -lm
 
 .PHONY: lib-dump
 lib-dump: $(LIB_DUMP)
