@@ -59,7 +59,7 @@ size_t activ_count(void)
 
 const activ_fn *activ_at(size_t i)
 {
-    return i < activ_registry_len ? &activ_registry[i] : NULL;
+    return i < activ_registry_len ? activ_registry[i] : NULL;
 }
 
 const char *activ_name(const activ_fn *f)
@@ -191,7 +191,7 @@ const activ_fn *activ_find_n(const char *name, size_t len)
     size_t k = normalise(name, len, norm);
     if (k == 0 || k > NORM_MAX) return NULL;
     for (size_t i = 0; i < activ_registry_len; i++) {
-        const activ_fn *f = &activ_registry[i];
+        const activ_fn *f = activ_registry[i];
         if (same_name(norm, k, f->name)) return f;
         for (const char *const *a = f->aliases; *a; a++)
             if (same_name(norm, k, *a)) return f;
@@ -267,7 +267,7 @@ size_t activ_suggest(const char *name, size_t len, const activ_fn **out, size_t 
      * recomputing the scores per pass is cheaper than storing them) */
     for (size_t s = 0; s <= 3 && n < cap; s++)
         for (size_t i = 0; i < activ_registry_len && n < cap; i++)
-            if (best_score(q, k, &activ_registry[i]) == s) out[n++] = &activ_registry[i];
+            if (best_score(q, k, activ_registry[i]) == s) out[n++] = activ_registry[i];
     return n;
 }
 

@@ -311,490 +311,518 @@ static activ_status hardtanh_check(const double *v, size_t *bad)
 
 static const char *const gelu_choices[] = {"none", "tanh", NULL};
 
-const struct activ_fn activ_registry[] = {
-    {
-        .name = "sigmoid",
-        .aliases = NAMES("sigmod", "logistic"),
-        .summary = "The logistic function: squashes any real number into (0, 1).",
-        .pytorch = "torch.sigmoid",
-        .formula = "1/(1 + exp(-x))",
-        .formula_tex = "\\sigma(x) = \\frac{1}{1 + e^{-x}}",
-        .derivative = "sigmoid(x)*sigmoid(-x)",
-        .derivative_tex = "\\sigma'(x) = \\sigma(x)\\,\\sigma(-x) = \\sigma(x)(1 - \\sigma(x))",
-        .range = "(0, 1)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "one exp(-|x|) in double-double serves 1/(1+e) and e/(1+e): no overflow, no "
-                    "Inf/Inf at -710, tails below -700 rounded once into the subnormals; "
-                    "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37). float32: the same in "
-                    "plain double (below 2^-44), rounded once to float.",
-        .ew = &sigmoid_ew,
-    },
-    {
-        .name = "tanh",
-        .aliases = NO_ALIASES,
-        .summary = "Hyperbolic tangent: squashes any real number into (-1, 1).",
-        .pytorch = "torch.tanh",
-        .formula = "tanh(x)",
-        .formula_tex = "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
-        .derivative = "1/cosh(x)**2",
-        .derivative_tex = "\\tanh'(x) = 1 - \\tanh^2(x) = \\frac{4e^{-2|x|}}{(1 + e^{-2|x|})^2}",
-        .range = "(-1, 1)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "-expm1(-2|x|)/(2 + expm1(-2|x|)) in double-double (glibc's tanh is 2 ULP); "
-                    "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19. "
-                    "float32: the same in plain double (the series below 2^-7), rounded once.",
-        .ew = &tanh_ew,
-    },
-    {
-        .name = "relu",
-        .aliases = NO_ALIASES,
-        .summary = "Rectified linear unit: the identity for positive x, 0 otherwise.",
-        .pytorch = "torch.nn.functional.relu",
-        .formula = "max(x, 0)",
-        .formula_tex = "\\mathrm{relu}(x) = \\max(x, 0)",
-        .derivative = "1 if x > 0 else 0",
-        .derivative_tex = "\\mathrm{relu}'(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 "
-                          "\\end{cases}",
-        .range = "[0, inf)",
-        .kinks = LIST(activ_kink, {"0", "0", "relu'(0) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &relu_ew,
-    },
-    {
-        .name = "leaky_relu",
-        .aliases = NO_ALIASES,
-        .summary = "ReLU with a small slope for negative x, so the gradient never dies.",
-        .pytorch = "torch.nn.functional.leaky_relu",
-        .params =
-            LIST(activ_param_spec, REAL("negative_slope", 0.01, -INF, INF, 0, "slope for x <= 0")),
-        .formula = "x if x > 0 else negative_slope*x",
-        .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\text{negative\\_slope} \\cdot x & x \\le 0 "
-                       "\\end{cases}",
-        .derivative = "1 if x > 0 else negative_slope",
-        .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\text{negative\\_slope} & x \\le 0 "
-                          "\\end{cases}",
-        .range = "(-inf, inf)",
-        .kinks = LIST(activ_kink, {"0", "negative_slope", "leaky_relu'(0) = negative_slope"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "one rounding (negative_slope*x).",
-        .ew = &leaky_relu_ew,
-    },
-    {
-        .name = "relu6",
-        .aliases = NO_ALIASES,
-        .summary = "ReLU capped at 6 (MobileNet).",
-        .pytorch = "torch.nn.functional.relu6",
-        .formula = "min(max(x, 0), 6)",
-        .formula_tex = "\\min(\\max(x, 0), 6)",
-        .derivative = "1 if x > 0 and x < 6 else 0",
-        .derivative_tex = "\\begin{cases} 1 & 0 < x < 6 \\\\ 0 & \\text{otherwise} \\end{cases}",
-        .range = "[0, 6]",
-        .kinks = LIST(activ_kink, {"0", "0", "relu6'(0) = 0"}, {"6", "0", "relu6'(6) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &relu6_ew,
-    },
-    {
-        .name = "elu",
-        .aliases = NO_ALIASES,
-        .summary = "Exponential linear unit: smooth negative saturation at -alpha.",
-        .pytorch = "torch.nn.functional.elu",
-        .params = LIST(activ_param_spec,
-                       REAL("alpha", 1, -INF, INF, 0, "saturation value -alpha for x -> -inf")),
-        .formula = "x if x > 0 else alpha*(exp(x) - 1)",
-        .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
-        .derivative = "1 if x > 0 else alpha*exp(x)",
-        .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
-        .range = "(min(-alpha, 0), inf)",
-        .kinks = LIST(activ_kink, {"0", "alpha", "elu'(0) = alpha"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "alpha*expm1(x) in double-double (exp(x) - 1 loses every digit near 0); "
-                    "derivative alpha*exp(x) rounded once, subnormal tails included.",
-        .ew = &elu_ew,
-    },
-    {
-        .name = "selu",
-        .aliases = NO_ALIASES,
-        .summary = "Scaled ELU with the self-normalising constants of Klambauer et al.",
-        .pytorch = "torch.nn.functional.selu",
-        .consts = LIST(activ_const, {"scale", SELU_SCALE}, {"alpha", SELU_ALPHA}),
-        .constants = "scale = 1.0507009873554804934193349852946, "
-                     "alpha = 1.6732632423543772848170429916717",
-        .formula = "scale*(x if x > 0 else alpha*(exp(x) - 1))",
-        .formula_tex = "\\lambda \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 "
-                       "\\end{cases}",
-        .derivative = "scale*(1 if x > 0 else alpha*exp(x))",
-        .derivative_tex = "\\lambda \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 "
-                          "\\end{cases}",
-        .range = "(-scale*alpha, inf)",
-        .kinks = LIST(activ_kink, {"0", "scale*alpha", "selu'(0) = scale*alpha"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "scale*alpha kept exact (its rounding alone is half an ULP), times expm1(x) "
-                    "in double-double.",
-        .ew = &selu_ew,
-    },
-    {
-        .name = "celu",
-        .aliases = NO_ALIASES,
-        .summary = "Continuously differentiable ELU.",
-        .pytorch = "torch.nn.functional.celu",
-        .params = LIST(activ_param_spec, REAL("alpha", 1, -INF, INF, ACTIV_PARAM_NONZERO,
-                                              "saturation value; must not be 0")),
-        .formula = "x if x > 0 else alpha*(exp(x/alpha) - 1)",
-        .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x/\\alpha} - 1) & x \\le 0 "
-                       "\\end{cases}",
-        .derivative = "1 if x > 0 else exp(x/alpha)",
-        .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & x \\le 0 \\end{cases}",
-        .range = "(-alpha if alpha > 0 else -inf, inf)",
-        .kinks = LIST(activ_kink, {"0", "1", "celu'(0) = 1"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "x/alpha kept exact (exp amplifies its rounding); near 0 "
-                    "x*(1 + q/2 + q^2/6 + ...) so tiny x/alpha cannot underflow the result.",
-        .ew = &celu_ew,
-    },
-    {
-        .name = "gelu",
-        .aliases = NO_ALIASES,
-        .summary = "Gaussian error linear unit: x weighted by the standard normal CDF.",
-        .pytorch = "torch.nn.functional.gelu",
-        .params = LIST(activ_param_spec,
-                       {"approximate", ACTIV_PARAM_CHOICE, 0, 0, 1, 0, gelu_choices, "\"none\"",
-                        "\"none\" (exact, erf) or \"tanh\" (approximation)"}),
-        .formula = "0.5*x*erfc(-x/sqrt(2)) if approximate == 'none' else "
-                   "x*sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))",
-        .formula_tex = "x\\,\\Phi(x) = \\frac{x}{2}\\left(1 + \\mathrm{erf}\\frac{x}{\\sqrt 2}"
-                       "\\right) \\;\\text{or}\\; \\frac{x}{2}\\left(1 + \\tanh\\left("
-                       "\\sqrt{2/\\pi}(x + 0.044715x^3)\\right)\\right)",
-        .derivative = "0.5*erfc(-x/sqrt(2)) + x*exp(-x**2/2)/sqrt(2*pi) if approximate == "
-                      "'none' else sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))*(1 + "
-                      "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
-                      "3*0.044715*x**2))",
-        .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
-        .range = "[-0.1701, inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "x*phi(x)*R(x) with R the Mills ratio (piecewise polynomial, 2^-61): not "
-                    "1 + erf, which cancels for x < 0, nor glibc's erfc (several ULP); x^2/2 "
-                    "split exactly. tanh form as x*sigmoid(w), w in double-double. Both "
-                    "derivatives switch to a fitted t*P(t) at their root near -0.75. float32: "
-                    "the same forms in plain double (relative error below 2^-44), rounded "
-                    "once to float.",
-        .ew = &gelu_ew,
-    },
-    {
-        .name = "silu",
-        .aliases = NAMES("swish"),
-        .summary = "Sigmoid-weighted linear unit x*sigmoid(x) (swish with beta = 1).",
-        .pytorch = "torch.nn.functional.silu",
-        .formula = "x/(1 + exp(-x))",
-        .formula_tex = "x\\,\\sigma(x)",
-        .derivative = "sigmoid(x)*(1 + x*sigmoid(-x))",
-        .derivative_tex = "\\sigma(x)\\,(1 + x\\,\\sigma(-x))",
-        .range = "[-0.279, inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "x*sigmoid(x) from one exp in double-double; the derivative's root at "
-                    "-1.2785 by a fitted t*P(t), t = x - x0 exact. float32: the same forms in "
-                    "plain double (below 2^-44), rounded once to float.",
-        .ew = &silu_ew,
-    },
-    {
-        .name = "mish",
-        .aliases = NO_ALIASES,
-        .summary = "x*tanh(softplus(x)), a smooth self-gated unit.",
-        .pytorch = "torch.nn.functional.mish",
-        .formula = "x*tanh(log1p(exp(x)))",
-        .formula_tex = "x \\tanh(\\ln(1 + e^{x}))",
-        .derivative = "tanh(log1p(exp(x))) + x*sigmoid(x)/cosh(log1p(exp(x)))**2",
-        .derivative_tex = "\\tanh(\\mathrm{sp}(x)) + x\\,\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}"
-                          "(x))",
-        .range = "[-0.309, inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
-                    "double; the derivative's root at -1.1924 by a fitted t*P(t). float32: "
-                    "the same fractions in plain double (below 2^-44), rounded once to float.",
-        .ew = &mish_ew,
-    },
-    {
-        .name = "softplus",
-        .aliases = NO_ALIASES,
-        .summary = "Smooth approximation of relu; the identity where beta*x > threshold.",
-        .pytorch = "torch.nn.functional.softplus",
-        .params = LIST(
-            activ_param_spec, REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
-            REAL("threshold", 20, -INF, INF, 0, "above beta*x > threshold the identity is used")),
-        .formula = "log1p(exp(beta*x))/beta if beta*x <= threshold else x",
-        .formula_tex = "\\begin{cases} \\frac{1}{\\beta}\\ln(1 + e^{\\beta x}) & \\beta x \\le "
-                       "\\text{threshold} \\\\ x & \\text{otherwise} \\end{cases}",
-        .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
-        .derivative_tex = "\\begin{cases} \\sigma(\\beta x) & \\beta x \\le \\text{threshold} "
-                          "\\\\ 1 & \\text{otherwise} \\end{cases}",
-        .range = "(min(0, threshold/beta), inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "
-                    "rounding by |t|) and the switch on the exact product; log and exp in "
-                    "double-double. float32 value: the same in plain double (log1p from the log "
-                    "table, below 2^-44), rounded once to float.",
-        .ew = &softplus_ew,
-    },
-    {
-        .name = "softsign",
-        .aliases = NO_ALIASES,
-        .summary = "x/(1+|x|): like tanh with polynomial tails.",
-        .pytorch = "torch.nn.functional.softsign",
-        .formula = "x/(1 + abs(x))",
-        .formula_tex = "\\frac{x}{1 + |x|}",
-        .derivative = "1/(1 + abs(x))**2",
-        .derivative_tex = "\\frac{1}{(1 + |x|)^2}",
-        .range = "(-1, 1)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "x/(1+|x|) with 1+|x| exact; derivative as r*r, r = 1/(1+|x|): (1+|x|)^2 "
-                    "overflows at 1e154.",
-        .ew = &softsign_ew,
-    },
-    {
-        .name = "hardtanh",
-        .aliases = NO_ALIASES,
-        .summary = "tanh's piecewise-linear cousin: clamp(x, min_val, max_val).",
-        .pytorch = "torch.nn.functional.hardtanh",
-        .params = LIST(activ_param_spec, REAL("min_val", -1, -INF, INF, 0, "lower bound"),
-                       REAL("max_val", 1, -INF, INF, 0, "upper bound, > min_val")),
-        .check = hardtanh_check,
-        .formula = "min(max(x, min_val), max_val)",
-        .formula_tex = "\\min(\\max(x, \\text{min\\_val}), \\text{max\\_val})",
-        .derivative = "1 if x > min_val and x < max_val else 0",
-        .derivative_tex = "\\begin{cases} 1 & \\text{min\\_val} < x < \\text{max\\_val} \\\\ 0 & "
-                          "\\text{otherwise} \\end{cases}",
-        .range = "[min_val, max_val]",
-        .kinks = LIST(activ_kink, {"min_val", "0", "hardtanh'(min_val) = 0"},
-                      {"max_val", "0", "hardtanh'(max_val) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &hardtanh_ew,
-    },
-    {
-        .name = "hardsigmoid",
-        .aliases = NO_ALIASES,
-        .summary = "Piecewise-linear sigmoid: clamp(alpha*x + beta, 0, 1); ONNX uses alpha 0.2.",
-        .pytorch = "torch.nn.functional.hardsigmoid",
-        .params = LIST(activ_param_spec,
-                       {"alpha", ACTIV_PARAM_REAL, 1.0 / 6, 0, INF, ACTIV_PARAM_MIN_OPEN, NULL,
-                        "1/6", "slope, > 0 (PyTorch 1/6, ONNX 0.2)"},
-                       {"beta", ACTIV_PARAM_REAL, 0.5, -INF, INF, 0, NULL, "1/2", "offset"}),
-        .formula = "min(max(alpha*x + beta, 0), 1)",
-        .formula_tex = "\\min(\\max(\\alpha x + \\beta, 0), 1)",
-        .derivative = "alpha if alpha*x + beta > 0 and alpha*x + beta < 1 else 0",
-        .derivative_tex = "\\begin{cases} \\alpha & 0 < \\alpha x + \\beta < 1 \\\\ 0 & "
-                          "\\text{otherwise} \\end{cases}",
-        .range = "[0, 1]",
-        .kinks = LIST(activ_kink, {"-beta/alpha", "0", "0 where alpha*x + beta = 0 (x = -3)"},
-                      {"(1 - beta)/alpha", "0", "0 where alpha*x + beta = 1 (x = 3)"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "defaults: relu6(x+3)/6 with exact 1/6, as PyTorch, rounded once; otherwise "
-                    "one fma, the kinks decided by the exact sign of alpha*x + beta (- 1).",
-        .ew = &hardsigmoid_ew,
-    },
-    {
-        .name = "hardswish",
-        .aliases = NO_ALIASES,
-        .summary = "x*hardsigmoid(x) (MobileNetV3).",
-        .pytorch = "torch.nn.functional.hardswish",
-        .formula = "x*min(max(x + 3, 0), 6)/6",
-        .formula_tex = "x \\frac{\\min(\\max(x + 3, 0), 6)}{6}",
-        .derivative = "0 if x <= -3 else (x/3 + 0.5 if x < 3 else 1)",
-        .derivative_tex = "\\begin{cases} 0 & x \\le -3 \\\\ x/3 + 1/2 & -3 < x < 3 \\\\ 1 & x "
-                          "\\ge 3 \\end{cases}",
-        .range = "[-0.375, inf)",
-        .kinks =
-            LIST(activ_kink, {"-3", "0", "hardswish'(-3) = 0"}, {"3", "1", "hardswish'(3) = 1"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow; x*(x+3)/6 "
-                    "rounded once.",
-        .ew = &hardswish_ew,
-    },
-    {
-        .name = "logsigmoid",
-        .aliases = NO_ALIASES,
-        .summary = "log(sigmoid(x)), the log-likelihood of the logistic.",
-        .pytorch = "torch.nn.functional.logsigmoid",
-        .formula = "min(x, 0) - log1p(exp(-abs(x)))",
-        .formula_tex = "\\ln \\sigma(x) = -\\ln(1 + e^{-x})",
-        .derivative = "sigmoid(-x)",
-        .derivative_tex = "\\sigma(-x)",
-        .range = "(-inf, 0)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "min(x,0) - log1p(exp(-|x|)) in double-double: -exp(x) for large x, not a "
-                    "flushed 0. float32 value: the same in plain double (below 2^-44), rounded "
-                    "once to float.",
-        .ew = &logsigmoid_ew,
-    },
-    {
-        .name = "tanhshrink",
-        .aliases = NO_ALIASES,
-        .summary = "x - tanh(x).",
-        .pytorch = "torch.nn.functional.tanhshrink",
-        .formula = "x - tanh(x)",
-        .formula_tex = "x - \\tanh(x)",
-        .derivative = "tanh(x)**2",
-        .derivative_tex = "\\tanh^2(x)",
-        .range = "(-inf, inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "ten Taylor terms for |x| < 1/8, where x - tanh(x) cancels; double-double "
-                    "tanh beyond. float32: seven terms, and tanh, in plain double (below "
-                    "2^-40), rounded once.",
-        .ew = &tanhshrink_ew,
-    },
-    {
-        .name = "softshrink",
-        .aliases = NO_ALIASES,
-        .summary = "Soft thresholding: shrinks x towards 0 by lambd.",
-        .pytorch = "torch.nn.functional.softshrink",
-        .params = LIST(activ_param_spec, REAL("lambd", 0.5, 0, INF, 0, "threshold, >= 0")),
-        .formula = "x - lambd if x > lambd else (x + lambd if x < -lambd else 0)",
-        .formula_tex = "\\begin{cases} x - \\lambda & x > \\lambda \\\\ x + \\lambda & x < "
-                       "-\\lambda \\\\ 0 & \\text{otherwise} \\end{cases}",
-        .derivative = "1 if x > lambd or x < -lambd else 0",
-        .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
-                          "\\end{cases}",
-        .range = "(-inf, inf)",
-        .kinks = LIST(activ_kink, {"-lambd", "0", "softshrink'(-lambd) = 0"},
-                      {"lambd", "0", "softshrink'(lambd) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "one rounding.",
-        .ew = &softshrink_ew,
-    },
-    {
-        .name = "hardshrink",
-        .aliases = NO_ALIASES,
-        .summary = "Hard thresholding: 0 inside [-lambd, lambd], x outside.",
-        .pytorch = "torch.nn.functional.hardshrink",
-        .params = LIST(activ_param_spec, REAL("lambd", 0.5, 0, INF, 0, "threshold, >= 0")),
-        .formula = "x if x > lambd or x < -lambd else 0",
-        .formula_tex = "\\begin{cases} x & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
-                       "\\end{cases}",
-        .derivative = "1 if x > lambd or x < -lambd else 0",
-        .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
-                          "\\end{cases}",
-        .range = "(-inf, inf)",
-        .kinks = LIST(activ_kink, {"-lambd", "0", "hardshrink'(-lambd) = 0"},
-                      {"lambd", "0", "hardshrink'(lambd) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &hardshrink_ew,
-    },
-    {
-        .name = "threshold",
-        .aliases = NO_ALIASES,
-        .summary = "x above threshold, a fixed value at or below it.",
-        .pytorch = "torch.nn.functional.threshold",
-        .params = LIST(activ_param_spec,
-                       REAL("threshold", 0, -INF, INF, ACTIV_PARAM_REQUIRED, "the cut, required"),
-                       REAL("value", 0, -INF, INF, ACTIV_PARAM_REQUIRED,
-                            "output at or below threshold, required")),
-        .formula = "x if x > threshold else value",
-        .formula_tex = "\\begin{cases} x & x > \\text{threshold} \\\\ \\text{value} & "
-                       "\\text{otherwise} \\end{cases}",
-        .derivative = "1 if x > threshold else 0",
-        .derivative_tex = "\\begin{cases} 1 & x > \\text{threshold} \\\\ 0 & \\text{otherwise} "
-                          "\\end{cases}",
-        .range = "(-inf, inf)",
-        .kinks = LIST(activ_kink, {"threshold", "0", "threshold'(threshold) = 0"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &threshold_ew,
-    },
-    {
-        .name = "prelu",
-        .aliases = NO_ALIASES,
-        .summary = "Parametric ReLU with one shared weight for x <= 0.",
-        .pytorch = "torch.nn.functional.prelu",
-        .params = LIST(activ_param_spec, REAL("weight", 0.25, -INF, INF, 0, "slope for x <= 0")),
-        .formula = "x if x > 0 else weight*x",
-        .formula_tex = "\\begin{cases} x & x > 0 \\\\ w x & x \\le 0 \\end{cases}",
-        .derivative = "1 if x > 0 else weight",
-        .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ w & x \\le 0 \\end{cases}",
-        .range = "(-inf, inf)",
-        .kinks = LIST(activ_kink, {"0", "weight", "prelu'(0) = weight"}),
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "one rounding (weight*x).",
-        .ew = &prelu_ew,
-    },
-    {
-        .name = "identity",
-        .aliases = NAMES("linear"),
-        .summary = "The identity, for output layers and comparisons.",
-        .pytorch = "torch.nn.Identity",
-        .formula = "x",
-        .formula_tex = "x",
-        .derivative = "1",
-        .derivative_tex = "1",
-        .range = "(-inf, inf)",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "exact.",
-        .ew = &identity_ew,
-    },
-    {
-        .name = "softmax",
-        .aliases = NO_ALIASES,
-        .summary = "Normalised exponentials over the last axis: a probability vector per row.",
-        .pytorch = "torch.nn.functional.softmax(x, dim=-1)",
-        .formula = "exp(x_i)/sum(exp(x_j))",
-        .formula_tex = "\\mathrm{softmax}(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}",
-        .derivative = "y_i*(g_i - sum(g_j*y_j))",
-        .derivative_tex = "(J^\\top g)_i = y_i \\left(g_i - \\sum_j g_j y_j\\right)",
-        .range = "[0, 1]",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "shifted by the row maximum, x_i - m exact, exp and sums in double-double, "
-                    "one rounding per output; the VJP's dot product as D/s, D = sum(g_j*e^(x_j-m)) "
-                    "summed beside s. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
-                    "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|). "
-                    "float32: values from exps in plain double (2^-49); the VJP's difference "
-                    "in double-double, times y_i in plain double.",
-        .rw = &activ_softmax_rw,
-    },
-    {
-        .name = "log_softmax",
-        .aliases = NO_ALIASES,
-        .summary = "log(softmax(x)) over the last axis, without forming softmax.",
-        .pytorch = "torch.nn.functional.log_softmax(x, dim=-1)",
-        .formula = "x_i - log(sum(exp(x_j)))",
-        .formula_tex = "x_i - \\ln \\sum_j e^{x_j}",
-        .derivative = "g_i - exp(y_i)*sum(g_j)",
-        .derivative_tex = "(J^\\top g)_i = g_i - e^{y_i} \\sum_j g_j",
-        .range = "(-inf, 0]",
-        .ulp_value = 1,
-        .ulp_grad = 2,
-        .accuracy = "(x_i - m) - log1p(sum of the other terms), both <= 0 so nothing cancels; "
-                    "double-double throughout. VJP g_i - e^(x_i-m)*K, K = sum(g_j)/s: within 2 "
-                    "ULP unless it cancels; then the error is at most "
-                    "2^-60*(|g_i| + softmax_i*sum|g_j|). float32 VJP: in plain double where the "
-                    "difference keeps 2^-12 of its terms (error below 2^-37), else in "
-                    "double-double.",
-        .rw = &activ_log_softmax_rw,
-    },
+const struct activ_fn activ_fn_sigmoid = {
+    .name = "sigmoid",
+    .aliases = NAMES("sigmod", "logistic"),
+    .summary = "The logistic function: squashes any real number into (0, 1).",
+    .pytorch = "torch.sigmoid",
+    .formula = "1/(1 + exp(-x))",
+    .formula_tex = "\\sigma(x) = \\frac{1}{1 + e^{-x}}",
+    .derivative = "sigmoid(x)*sigmoid(-x)",
+    .derivative_tex = "\\sigma'(x) = \\sigma(x)\\,\\sigma(-x) = \\sigma(x)(1 - \\sigma(x))",
+    .range = "(0, 1)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "one exp(-|x|) in double-double serves 1/(1+e) and e/(1+e): no overflow, no "
+                "Inf/Inf at -710, tails below -700 rounded once into the subnormals; "
+                "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37). float32: the same in "
+                "plain double (below 2^-44), rounded once to float.",
+    .ew = &sigmoid_ew,
 };
+
+const struct activ_fn activ_fn_tanh = {
+    .name = "tanh",
+    .aliases = NO_ALIASES,
+    .summary = "Hyperbolic tangent: squashes any real number into (-1, 1).",
+    .pytorch = "torch.tanh",
+    .formula = "tanh(x)",
+    .formula_tex = "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+    .derivative = "1/cosh(x)**2",
+    .derivative_tex = "\\tanh'(x) = 1 - \\tanh^2(x) = \\frac{4e^{-2|x|}}{(1 + e^{-2|x|})^2}",
+    .range = "(-1, 1)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "-expm1(-2|x|)/(2 + expm1(-2|x|)) in double-double (glibc's tanh is 2 ULP); "
+                "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19. "
+                "float32: the same in plain double (the series below 2^-7), rounded once.",
+    .ew = &tanh_ew,
+};
+
+const struct activ_fn activ_fn_relu = {
+    .name = "relu",
+    .aliases = NO_ALIASES,
+    .summary = "Rectified linear unit: the identity for positive x, 0 otherwise.",
+    .pytorch = "torch.nn.functional.relu",
+    .formula = "max(x, 0)",
+    .formula_tex = "\\mathrm{relu}(x) = \\max(x, 0)",
+    .derivative = "1 if x > 0 else 0",
+    .derivative_tex = "\\mathrm{relu}'(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 "
+                      "\\end{cases}",
+    .range = "[0, inf)",
+    .kinks = LIST(activ_kink, {"0", "0", "relu'(0) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &relu_ew,
+};
+
+const struct activ_fn activ_fn_leaky_relu = {
+    .name = "leaky_relu",
+    .aliases = NO_ALIASES,
+    .summary = "ReLU with a small slope for negative x, so the gradient never dies.",
+    .pytorch = "torch.nn.functional.leaky_relu",
+    .params =
+        LIST(activ_param_spec, REAL("negative_slope", 0.01, -INF, INF, 0, "slope for x <= 0")),
+    .formula = "x if x > 0 else negative_slope*x",
+    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\text{negative\\_slope} \\cdot x & x \\le 0 "
+                   "\\end{cases}",
+    .derivative = "1 if x > 0 else negative_slope",
+    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\text{negative\\_slope} & x \\le 0 "
+                      "\\end{cases}",
+    .range = "(-inf, inf)",
+    .kinks = LIST(activ_kink, {"0", "negative_slope", "leaky_relu'(0) = negative_slope"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "one rounding (negative_slope*x).",
+    .ew = &leaky_relu_ew,
+};
+
+const struct activ_fn activ_fn_relu6 = {
+    .name = "relu6",
+    .aliases = NO_ALIASES,
+    .summary = "ReLU capped at 6 (MobileNet).",
+    .pytorch = "torch.nn.functional.relu6",
+    .formula = "min(max(x, 0), 6)",
+    .formula_tex = "\\min(\\max(x, 0), 6)",
+    .derivative = "1 if x > 0 and x < 6 else 0",
+    .derivative_tex = "\\begin{cases} 1 & 0 < x < 6 \\\\ 0 & \\text{otherwise} \\end{cases}",
+    .range = "[0, 6]",
+    .kinks = LIST(activ_kink, {"0", "0", "relu6'(0) = 0"}, {"6", "0", "relu6'(6) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &relu6_ew,
+};
+
+const struct activ_fn activ_fn_elu = {
+    .name = "elu",
+    .aliases = NO_ALIASES,
+    .summary = "Exponential linear unit: smooth negative saturation at -alpha.",
+    .pytorch = "torch.nn.functional.elu",
+    .params = LIST(activ_param_spec,
+                   REAL("alpha", 1, -INF, INF, 0, "saturation value -alpha for x -> -inf")),
+    .formula = "x if x > 0 else alpha*(exp(x) - 1)",
+    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
+    .derivative = "1 if x > 0 else alpha*exp(x)",
+    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
+    .range = "(min(-alpha, 0), inf)",
+    .kinks = LIST(activ_kink, {"0", "alpha", "elu'(0) = alpha"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "alpha*expm1(x) in double-double (exp(x) - 1 loses every digit near 0); "
+                "derivative alpha*exp(x) rounded once, subnormal tails included.",
+    .ew = &elu_ew,
+};
+
+const struct activ_fn activ_fn_selu = {
+    .name = "selu",
+    .aliases = NO_ALIASES,
+    .summary = "Scaled ELU with the self-normalising constants of Klambauer et al.",
+    .pytorch = "torch.nn.functional.selu",
+    .consts = LIST(activ_const, {"scale", SELU_SCALE}, {"alpha", SELU_ALPHA}),
+    .constants = "scale = 1.0507009873554804934193349852946, "
+                 "alpha = 1.6732632423543772848170429916717",
+    .formula = "scale*(x if x > 0 else alpha*(exp(x) - 1))",
+    .formula_tex = "\\lambda \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 "
+                   "\\end{cases}",
+    .derivative = "scale*(1 if x > 0 else alpha*exp(x))",
+    .derivative_tex = "\\lambda \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 "
+                      "\\end{cases}",
+    .range = "(-scale*alpha, inf)",
+    .kinks = LIST(activ_kink, {"0", "scale*alpha", "selu'(0) = scale*alpha"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "scale*alpha kept exact (its rounding alone is half an ULP), times expm1(x) "
+                "in double-double.",
+    .ew = &selu_ew,
+};
+
+const struct activ_fn activ_fn_celu = {
+    .name = "celu",
+    .aliases = NO_ALIASES,
+    .summary = "Continuously differentiable ELU.",
+    .pytorch = "torch.nn.functional.celu",
+    .params = LIST(activ_param_spec, REAL("alpha", 1, -INF, INF, ACTIV_PARAM_NONZERO,
+                                          "saturation value; must not be 0")),
+    .formula = "x if x > 0 else alpha*(exp(x/alpha) - 1)",
+    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x/\\alpha} - 1) & x \\le 0 "
+                   "\\end{cases}",
+    .derivative = "1 if x > 0 else exp(x/alpha)",
+    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & x \\le 0 \\end{cases}",
+    .range = "(-alpha if alpha > 0 else -inf, inf)",
+    .kinks = LIST(activ_kink, {"0", "1", "celu'(0) = 1"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "x/alpha kept exact (exp amplifies its rounding); near 0 "
+                "x*(1 + q/2 + q^2/6 + ...) so tiny x/alpha cannot underflow the result.",
+    .ew = &celu_ew,
+};
+
+const struct activ_fn activ_fn_gelu = {
+    .name = "gelu",
+    .aliases = NO_ALIASES,
+    .summary = "Gaussian error linear unit: x weighted by the standard normal CDF.",
+    .pytorch = "torch.nn.functional.gelu",
+    .params =
+        LIST(activ_param_spec, {"approximate", ACTIV_PARAM_CHOICE, 0, 0, 1, 0, gelu_choices,
+                                "\"none\"", "\"none\" (exact, erf) or \"tanh\" (approximation)"}),
+    .formula = "0.5*x*erfc(-x/sqrt(2)) if approximate == 'none' else "
+               "x*sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))",
+    .formula_tex = "x\\,\\Phi(x) = \\frac{x}{2}\\left(1 + \\mathrm{erf}\\frac{x}{\\sqrt 2}"
+                   "\\right) \\;\\text{or}\\; \\frac{x}{2}\\left(1 + \\tanh\\left("
+                   "\\sqrt{2/\\pi}(x + 0.044715x^3)\\right)\\right)",
+    .derivative = "0.5*erfc(-x/sqrt(2)) + x*exp(-x**2/2)/sqrt(2*pi) if approximate == "
+                  "'none' else sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))*(1 + "
+                  "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
+                  "3*0.044715*x**2))",
+    .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
+    .range = "[-0.1701, inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "x*phi(x)*R(x) with R the Mills ratio (piecewise polynomial, 2^-61): not "
+                "1 + erf, which cancels for x < 0, nor glibc's erfc (several ULP); x^2/2 "
+                "split exactly. tanh form as x*sigmoid(w), w in double-double. Both "
+                "derivatives switch to a fitted t*P(t) at their root near -0.75. float32: "
+                "the same forms in plain double (relative error below 2^-44), rounded "
+                "once to float.",
+    .ew = &gelu_ew,
+};
+
+const struct activ_fn activ_fn_silu = {
+    .name = "silu",
+    .aliases = NAMES("swish"),
+    .summary = "Sigmoid-weighted linear unit x*sigmoid(x) (swish with beta = 1).",
+    .pytorch = "torch.nn.functional.silu",
+    .formula = "x/(1 + exp(-x))",
+    .formula_tex = "x\\,\\sigma(x)",
+    .derivative = "sigmoid(x)*(1 + x*sigmoid(-x))",
+    .derivative_tex = "\\sigma(x)\\,(1 + x\\,\\sigma(-x))",
+    .range = "[-0.279, inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "x*sigmoid(x) from one exp in double-double; the derivative's root at "
+                "-1.2785 by a fitted t*P(t), t = x - x0 exact. float32: the same forms in "
+                "plain double (below 2^-44), rounded once to float.",
+    .ew = &silu_ew,
+};
+
+const struct activ_fn activ_fn_mish = {
+    .name = "mish",
+    .aliases = NO_ALIASES,
+    .summary = "x*tanh(softplus(x)), a smooth self-gated unit.",
+    .pytorch = "torch.nn.functional.mish",
+    .formula = "x*tanh(log1p(exp(x)))",
+    .formula_tex = "x \\tanh(\\ln(1 + e^{x}))",
+    .derivative = "tanh(log1p(exp(x))) + x*sigmoid(x)/cosh(log1p(exp(x)))**2",
+    .derivative_tex = "\\tanh(\\mathrm{sp}(x)) + x\\,\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}"
+                      "(x))",
+    .range = "[-0.309, inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
+                "double; the derivative's root at -1.1924 by a fitted t*P(t). float32: "
+                "the same fractions in plain double (below 2^-44), rounded once to float.",
+    .ew = &mish_ew,
+};
+
+const struct activ_fn activ_fn_softplus = {
+    .name = "softplus",
+    .aliases = NO_ALIASES,
+    .summary = "Smooth approximation of relu; the identity where beta*x > threshold.",
+    .pytorch = "torch.nn.functional.softplus",
+    .params =
+        LIST(activ_param_spec, REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
+             REAL("threshold", 20, -INF, INF, 0, "above beta*x > threshold the identity is used")),
+    .formula = "log1p(exp(beta*x))/beta if beta*x <= threshold else x",
+    .formula_tex = "\\begin{cases} \\frac{1}{\\beta}\\ln(1 + e^{\\beta x}) & \\beta x \\le "
+                   "\\text{threshold} \\\\ x & \\text{otherwise} \\end{cases}",
+    .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
+    .derivative_tex = "\\begin{cases} \\sigma(\\beta x) & \\beta x \\le \\text{threshold} "
+                      "\\\\ 1 & \\text{otherwise} \\end{cases}",
+    .range = "(min(0, threshold/beta), inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "
+                "rounding by |t|) and the switch on the exact product; log and exp in "
+                "double-double. float32 value: the same in plain double (log1p from the log "
+                "table, below 2^-44), rounded once to float.",
+    .ew = &softplus_ew,
+};
+
+const struct activ_fn activ_fn_softsign = {
+    .name = "softsign",
+    .aliases = NO_ALIASES,
+    .summary = "x/(1+|x|): like tanh with polynomial tails.",
+    .pytorch = "torch.nn.functional.softsign",
+    .formula = "x/(1 + abs(x))",
+    .formula_tex = "\\frac{x}{1 + |x|}",
+    .derivative = "1/(1 + abs(x))**2",
+    .derivative_tex = "\\frac{1}{(1 + |x|)^2}",
+    .range = "(-1, 1)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "x/(1+|x|) with 1+|x| exact; derivative as r*r, r = 1/(1+|x|): (1+|x|)^2 "
+                "overflows at 1e154.",
+    .ew = &softsign_ew,
+};
+
+const struct activ_fn activ_fn_hardtanh = {
+    .name = "hardtanh",
+    .aliases = NO_ALIASES,
+    .summary = "tanh's piecewise-linear cousin: clamp(x, min_val, max_val).",
+    .pytorch = "torch.nn.functional.hardtanh",
+    .params = LIST(activ_param_spec, REAL("min_val", -1, -INF, INF, 0, "lower bound"),
+                   REAL("max_val", 1, -INF, INF, 0, "upper bound, > min_val")),
+    .check = hardtanh_check,
+    .formula = "min(max(x, min_val), max_val)",
+    .formula_tex = "\\min(\\max(x, \\text{min\\_val}), \\text{max\\_val})",
+    .derivative = "1 if x > min_val and x < max_val else 0",
+    .derivative_tex = "\\begin{cases} 1 & \\text{min\\_val} < x < \\text{max\\_val} \\\\ 0 & "
+                      "\\text{otherwise} \\end{cases}",
+    .range = "[min_val, max_val]",
+    .kinks = LIST(activ_kink, {"min_val", "0", "hardtanh'(min_val) = 0"},
+                  {"max_val", "0", "hardtanh'(max_val) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &hardtanh_ew,
+};
+
+const struct activ_fn activ_fn_hardsigmoid = {
+    .name = "hardsigmoid",
+    .aliases = NO_ALIASES,
+    .summary = "Piecewise-linear sigmoid: clamp(alpha*x + beta, 0, 1); ONNX uses alpha 0.2.",
+    .pytorch = "torch.nn.functional.hardsigmoid",
+    .params = LIST(activ_param_spec,
+                   {"alpha", ACTIV_PARAM_REAL, 1.0 / 6, 0, INF, ACTIV_PARAM_MIN_OPEN, NULL, "1/6",
+                    "slope, > 0 (PyTorch 1/6, ONNX 0.2)"},
+                   {"beta", ACTIV_PARAM_REAL, 0.5, -INF, INF, 0, NULL, "1/2", "offset"}),
+    .formula = "min(max(alpha*x + beta, 0), 1)",
+    .formula_tex = "\\min(\\max(\\alpha x + \\beta, 0), 1)",
+    .derivative = "alpha if alpha*x + beta > 0 and alpha*x + beta < 1 else 0",
+    .derivative_tex = "\\begin{cases} \\alpha & 0 < \\alpha x + \\beta < 1 \\\\ 0 & "
+                      "\\text{otherwise} \\end{cases}",
+    .range = "[0, 1]",
+    .kinks = LIST(activ_kink, {"-beta/alpha", "0", "0 where alpha*x + beta = 0 (x = -3)"},
+                  {"(1 - beta)/alpha", "0", "0 where alpha*x + beta = 1 (x = 3)"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "defaults: relu6(x+3)/6 with exact 1/6, as PyTorch, rounded once; otherwise "
+                "one fma, the kinks decided by the exact sign of alpha*x + beta (- 1).",
+    .ew = &hardsigmoid_ew,
+};
+
+const struct activ_fn activ_fn_hardswish = {
+    .name = "hardswish",
+    .aliases = NO_ALIASES,
+    .summary = "x*hardsigmoid(x) (MobileNetV3).",
+    .pytorch = "torch.nn.functional.hardswish",
+    .formula = "x*min(max(x + 3, 0), 6)/6",
+    .formula_tex = "x \\frac{\\min(\\max(x + 3, 0), 6)}{6}",
+    .derivative = "0 if x <= -3 else (x/3 + 0.5 if x < 3 else 1)",
+    .derivative_tex = "\\begin{cases} 0 & x \\le -3 \\\\ x/3 + 1/2 & -3 < x < 3 \\\\ 1 & x "
+                      "\\ge 3 \\end{cases}",
+    .range = "[-0.375, inf)",
+    .kinks = LIST(activ_kink, {"-3", "0", "hardswish'(-3) = 0"}, {"3", "1", "hardswish'(3) = 1"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow; x*(x+3)/6 "
+                "rounded once.",
+    .ew = &hardswish_ew,
+};
+
+const struct activ_fn activ_fn_logsigmoid = {
+    .name = "logsigmoid",
+    .aliases = NO_ALIASES,
+    .summary = "log(sigmoid(x)), the log-likelihood of the logistic.",
+    .pytorch = "torch.nn.functional.logsigmoid",
+    .formula = "min(x, 0) - log1p(exp(-abs(x)))",
+    .formula_tex = "\\ln \\sigma(x) = -\\ln(1 + e^{-x})",
+    .derivative = "sigmoid(-x)",
+    .derivative_tex = "\\sigma(-x)",
+    .range = "(-inf, 0)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "min(x,0) - log1p(exp(-|x|)) in double-double: -exp(x) for large x, not a "
+                "flushed 0. float32 value: the same in plain double (below 2^-44), rounded "
+                "once to float.",
+    .ew = &logsigmoid_ew,
+};
+
+const struct activ_fn activ_fn_tanhshrink = {
+    .name = "tanhshrink",
+    .aliases = NO_ALIASES,
+    .summary = "x - tanh(x).",
+    .pytorch = "torch.nn.functional.tanhshrink",
+    .formula = "x - tanh(x)",
+    .formula_tex = "x - \\tanh(x)",
+    .derivative = "tanh(x)**2",
+    .derivative_tex = "\\tanh^2(x)",
+    .range = "(-inf, inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "ten Taylor terms for |x| < 1/8, where x - tanh(x) cancels; double-double "
+                "tanh beyond. float32: seven terms, and tanh, in plain double (below "
+                "2^-40), rounded once.",
+    .ew = &tanhshrink_ew,
+};
+
+const struct activ_fn activ_fn_softshrink = {
+    .name = "softshrink",
+    .aliases = NO_ALIASES,
+    .summary = "Soft thresholding: shrinks x towards 0 by lambd.",
+    .pytorch = "torch.nn.functional.softshrink",
+    .params = LIST(activ_param_spec, REAL("lambd", 0.5, 0, INF, 0, "threshold, >= 0")),
+    .formula = "x - lambd if x > lambd else (x + lambd if x < -lambd else 0)",
+    .formula_tex = "\\begin{cases} x - \\lambda & x > \\lambda \\\\ x + \\lambda & x < "
+                   "-\\lambda \\\\ 0 & \\text{otherwise} \\end{cases}",
+    .derivative = "1 if x > lambd or x < -lambd else 0",
+    .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
+                      "\\end{cases}",
+    .range = "(-inf, inf)",
+    .kinks = LIST(activ_kink, {"-lambd", "0", "softshrink'(-lambd) = 0"},
+                  {"lambd", "0", "softshrink'(lambd) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "one rounding.",
+    .ew = &softshrink_ew,
+};
+
+const struct activ_fn activ_fn_hardshrink = {
+    .name = "hardshrink",
+    .aliases = NO_ALIASES,
+    .summary = "Hard thresholding: 0 inside [-lambd, lambd], x outside.",
+    .pytorch = "torch.nn.functional.hardshrink",
+    .params = LIST(activ_param_spec, REAL("lambd", 0.5, 0, INF, 0, "threshold, >= 0")),
+    .formula = "x if x > lambd or x < -lambd else 0",
+    .formula_tex = "\\begin{cases} x & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
+                   "\\end{cases}",
+    .derivative = "1 if x > lambd or x < -lambd else 0",
+    .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
+                      "\\end{cases}",
+    .range = "(-inf, inf)",
+    .kinks = LIST(activ_kink, {"-lambd", "0", "hardshrink'(-lambd) = 0"},
+                  {"lambd", "0", "hardshrink'(lambd) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &hardshrink_ew,
+};
+
+const struct activ_fn activ_fn_threshold = {
+    .name = "threshold",
+    .aliases = NO_ALIASES,
+    .summary = "x above threshold, a fixed value at or below it.",
+    .pytorch = "torch.nn.functional.threshold",
+    .params = LIST(activ_param_spec,
+                   REAL("threshold", 0, -INF, INF, ACTIV_PARAM_REQUIRED, "the cut, required"),
+                   REAL("value", 0, -INF, INF, ACTIV_PARAM_REQUIRED,
+                        "output at or below threshold, required")),
+    .formula = "x if x > threshold else value",
+    .formula_tex = "\\begin{cases} x & x > \\text{threshold} \\\\ \\text{value} & "
+                   "\\text{otherwise} \\end{cases}",
+    .derivative = "1 if x > threshold else 0",
+    .derivative_tex = "\\begin{cases} 1 & x > \\text{threshold} \\\\ 0 & \\text{otherwise} "
+                      "\\end{cases}",
+    .range = "(-inf, inf)",
+    .kinks = LIST(activ_kink, {"threshold", "0", "threshold'(threshold) = 0"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &threshold_ew,
+};
+
+const struct activ_fn activ_fn_prelu = {
+    .name = "prelu",
+    .aliases = NO_ALIASES,
+    .summary = "Parametric ReLU with one shared weight for x <= 0.",
+    .pytorch = "torch.nn.functional.prelu",
+    .params = LIST(activ_param_spec, REAL("weight", 0.25, -INF, INF, 0, "slope for x <= 0")),
+    .formula = "x if x > 0 else weight*x",
+    .formula_tex = "\\begin{cases} x & x > 0 \\\\ w x & x \\le 0 \\end{cases}",
+    .derivative = "1 if x > 0 else weight",
+    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ w & x \\le 0 \\end{cases}",
+    .range = "(-inf, inf)",
+    .kinks = LIST(activ_kink, {"0", "weight", "prelu'(0) = weight"}),
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "one rounding (weight*x).",
+    .ew = &prelu_ew,
+};
+
+const struct activ_fn activ_fn_identity = {
+    .name = "identity",
+    .aliases = NAMES("linear"),
+    .summary = "The identity, for output layers and comparisons.",
+    .pytorch = "torch.nn.Identity",
+    .formula = "x",
+    .formula_tex = "x",
+    .derivative = "1",
+    .derivative_tex = "1",
+    .range = "(-inf, inf)",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "exact.",
+    .ew = &identity_ew,
+};
+
+const struct activ_fn activ_fn_softmax = {
+    .name = "softmax",
+    .aliases = NO_ALIASES,
+    .summary = "Normalised exponentials over the last axis: a probability vector per row.",
+    .pytorch = "torch.nn.functional.softmax(x, dim=-1)",
+    .formula = "exp(x_i)/sum(exp(x_j))",
+    .formula_tex = "\\mathrm{softmax}(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}",
+    .derivative = "y_i*(g_i - sum(g_j*y_j))",
+    .derivative_tex = "(J^\\top g)_i = y_i \\left(g_i - \\sum_j g_j y_j\\right)",
+    .range = "[0, 1]",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "shifted by the row maximum, x_i - m exact, exp and sums in double-double, "
+                "one rounding per output; the VJP's dot product as D/s, D = sum(g_j*e^(x_j-m)) "
+                "summed beside s. VJP only: within 2 ULP unless g_i - sum(g_j*y_j) "
+                "cancels; then the error is at most 2^-60*y_i*(|g_i| + sum|g_j*y_j|). "
+                "float32: values from exps in plain double (2^-49); the VJP's difference "
+                "in double-double, times y_i in plain double.",
+    .rw = &activ_softmax_rw,
+};
+
+const struct activ_fn activ_fn_log_softmax = {
+    .name = "log_softmax",
+    .aliases = NO_ALIASES,
+    .summary = "log(softmax(x)) over the last axis, without forming softmax.",
+    .pytorch = "torch.nn.functional.log_softmax(x, dim=-1)",
+    .formula = "x_i - log(sum(exp(x_j)))",
+    .formula_tex = "x_i - \\ln \\sum_j e^{x_j}",
+    .derivative = "g_i - exp(y_i)*sum(g_j)",
+    .derivative_tex = "(J^\\top g)_i = g_i - e^{y_i} \\sum_j g_j",
+    .range = "(-inf, 0]",
+    .ulp_value = 1,
+    .ulp_grad = 2,
+    .accuracy = "(x_i - m) - log1p(sum of the other terms), both <= 0 so nothing cancels; "
+                "double-double throughout. VJP g_i - e^(x_i-m)*K, K = sum(g_j)/s: within 2 "
+                "ULP unless it cancels; then the error is at most "
+                "2^-60*(|g_i| + softmax_i*sum|g_j|). float32 VJP: in plain double where the "
+                "difference keeps 2^-12 of its terms (error below 2^-37), else in "
+                "double-double.",
+    .rw = &activ_log_softmax_rw,
+};
+
+/* The table, in catalogue order: one entry per line of fn/list.h. */
+#define ACTIV_FN(row) &row,
+const struct activ_fn *const activ_registry[] = {
+#include "fn/list.h"
+};
+#undef ACTIV_FN
 
 const size_t activ_registry_len = sizeof activ_registry / sizeof activ_registry[0];

@@ -1,10 +1,12 @@
 /*
  * registry.h - the shape of one registry row (internal to libactiv).
  *
- * Every activation is one `struct activ_fn` in registry.c: names, parameter
- * specs, formula strings, kink conventions, accuracy bounds and kernels. The
- * public accessors in activ.c, the daemon's catalogue, docs/activations.md
- * and the table-driven tests all read this one table.
+ * Every activation is one `struct activ_fn`, defined in its family's file
+ * (lib/fn/) next to its kernels: names, parameter specs, formula strings,
+ * kink conventions, accuracy bounds and kernels. registry.c lists the rows
+ * in catalogue order (lib/fn/list.h); the public accessors in activ.c, the
+ * daemon's catalogue, docs/activations.md and the table-driven tests all
+ * read that one table.
  */
 #ifndef ACTIV_REGISTRY_H
 #define ACTIV_REGISTRY_H
@@ -55,7 +57,8 @@ struct activ_fn {
     const struct activ_rw *rw;
 };
 
-extern const struct activ_fn activ_registry[];
+/* The rows in catalogue order (registry.c, from fn/list.h). */
+extern const struct activ_fn *const activ_registry[];
 extern const size_t activ_registry_len;
 
 #endif
