@@ -19,31 +19,6 @@
 #include "kernels.h"
 #include "num/plain.h"
 
-/* softplus(x) = (max(t, 0) + log1p(exp(-|t|)))/beta, t = beta*x exact for
- * the switch (softplus_linear) and carried into exp as the factor (1 - lo);
- * |t| clamped at 700 (e^-700/beta is far below the floats). beta outside
- * [2^-8, 2^100] (products near the ends of the range) takes the float64
- * kernel. */
-K_INLINE double kf_softplus(double x, const double *p)
-{
-    if (!(p[0] >= 0x1p-8 && p[0] <= 0x1p100)) return k_softplus(x, p);
-    dd t;
-    if (x != x || softplus_linear(p, x, &t)) return x;
-    double a = fabs(t.hi), al = t.hi < 0 ? -t.lo : t.lo;
-    if (!(a <= 700)) a = 700, al = 0;
-    double E = exp_p(-a);
-    double L = log1p_p(fma(E, -al, E));
-    return (t.hi > 0 ? t.hi + L : L) / p[0];
-}
-
-/* logsigmoid(x) = -(max(-x, 0) + log1p(exp(-|x|))), |x| clamped at 700. */
-K_INLINE double kf_logsigmoid(double x, const double *p)
-{
-    (void)p;
-    if (x != x || x == -INFINITY) return x;
-    double a = fabs(x), E = exp_p(-(a < 700 ? a : 700)), L = log1p_p(E);
-    return -(x < 0 ? L - x : L);
-}
 
 /* gelu, exact form: x*(1 - Q) (x >= 0) or x*Q (x < 0), Q = phi(a)*R(a),
  * a = |x| <= 30; x past 30, -0 past -30 (Q(30) < 2^-660). phi's exponent
@@ -136,24 +111,6 @@ K_INLINE double df_silu(double x, const double *p)
     return sp * fma(x, sm, 1);
 }
 
-/* sigmoid(x) and sigmoid'(x) = s(x)s(-x) in double, one exp (gf_sig). */
-K_INLINE double kf_sigmoid(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    double sp, sm;
-    gf_sig(x, &sp, &sm);
-    return sp;
-}
-
-K_INLINE double df_sigmoid(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    double sp, sm;
-    gf_sig(x, &sp, &sm);
-    return sp * sm;
-}
 
 K_INLINE double kf_tanh(double x, const double *p)
 {

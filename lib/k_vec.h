@@ -64,11 +64,9 @@ static inline int vok_any(const double *p)
     (void)p;
     return 1;
 }
-#define vok_sigmoid    vok_any
 #define vok_tanh       vok_any
 #define vok_silu       vok_any
 #define vok_tanhshrink vok_any
-#define vok_logsigmoid vok_any
 #define vok_selu       vok_any
 #define vok_mish       vok_any
 
@@ -78,32 +76,6 @@ static inline int vok_elu(const double *p)
 {
     double a = fabs(p[0]);
     return a >= 0x1p-8 && a <= 0x1p100;
-}
-
-/* softplus: moderate beta keeps beta*x and the quotient normal. */
-static inline int vok_softplus(const double *p)
-{
-    return p[0] >= 0x1p-8 && p[0] <= 0x1p100;
-}
-
-KV v4 vk_sigmoid(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = v_outside(a, 0, 700);
-    vdd big, small;
-    v_sig_both(v_clamp(a, 0, 700), &big, &small);
-    return _mm256_blendv_pd(v_round(small), v_round(big), _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ));
-}
-
-KV v4 vd_sigmoid(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = v_outside(a, 0, 700);
-    vdd big, small;
-    v_sig_both(v_clamp(a, 0, 700), &big, &small);
-    return v_round(v_dd_mul(big, small));
 }
 
 /* tanh(|x|) = (1 - e)/(1 + e), e = exp(-2|x|), for 2^-7 <= |x| <= 40. */
@@ -189,13 +161,6 @@ KV v4 vd_tanhshrink(v4 x, const double *p, v4 *redo)
     den.lo = den.lo + e.lo;
     vdd t = v_dd_div(num, den);
     return v_round(v_dd_mul(t, t));
-}
-
-/* logsigmoid'(x) = sigmoid(-x) */
-KV v4 vd_logsigmoid(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    return vk_sigmoid(-x, p, redo);
 }
 
 /* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
@@ -325,111 +290,6 @@ KV void vd2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
 {
     (void)p;
     gw_mish_d(2, x, r, redo);
-}
-
-/* softplus'(x) = sigmoid(beta*x) with beta*x exact, 1 past the threshold. */
-KV v4 vd_softplus(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    vdd t = v_two_prod(v_set(p[0]), x);
-    v4 th = v_set(p[1]);
-    v4 lin = _mm256_or_pd(_mm256_cmp_pd(t.hi, th, _CMP_GT_OQ),
-                          _mm256_and_pd(_mm256_cmp_pd(t.hi, th, _CMP_EQ_OQ),
-                                        _mm256_cmp_pd(t.lo, v_set(0), _CMP_GT_OQ)));
-    v4 a = v_abs(t.hi), neg = _mm256_cmp_pd(t.hi, v_set(0), _CMP_LT_OQ);
-    v4 al = _mm256_blendv_pd(t.lo, -t.lo, neg);
-    *redo = _mm256_andnot_pd(lin, v_outside(a, 0, 700));
-    v4 inrange = _mm256_cmp_pd(a, v_set(700), _CMP_LE_OQ);
-    al = _mm256_and_pd(al, inrange); /* masked lanes: no NaN from huge t.lo */
-    vdd big, small;
-    v_sig_both2(v_clamp(a, 0, 700), al, &big, &small);
-    v4 r = _mm256_blendv_pd(v_round(big), v_round(small), neg);
-    return _mm256_blendv_pd(r, v_set(1), lin);
-}
-
-/* softplus_core for |t| <= 700: max(t, 0) + log1p(exp(-|t|)), as a dd; on W
- * groups. */
-KV void vw_softplus_core(int W, const vdd *t, vdd *out)
-{
-    v4 a[2], al[2], shi[2], slo[2], elo[2];
-    vdd E[2];
-    KV_EACH(W, {
-        a[h] = v_abs(t[h].hi);
-        v4 neg = _mm256_cmp_pd(t[h].hi, v_set(0), _CMP_LT_OQ);
-        al[h] = -_mm256_blendv_pd(t[h].lo, -t[h].lo, neg);
-        a[h] = -a[h];
-    });
-    vw_exp(W, a, al, E);
-    KV_EACH(W, {
-        vdd s = v_fast_two_sum(v_set(1), E[h].hi);
-        shi[h] = s.hi, slo[h] = s.lo, elo[h] = E[h].lo;
-    });
-    vw_log3(W, shi, slo, elo, out);
-    KV_EACH(W, {
-        v4 pos = _mm256_cmp_pd(t[h].hi, v_set(0), _CMP_GT_OQ);
-        out[h] = v_dd_add(out[h], (vdd){_mm256_and_pd(t[h].hi, pos), _mm256_and_pd(t[h].lo, pos)});
-    });
-}
-
-/* logsigmoid(x) = -softplus_core(-x), |x| <= 700. */
-KV void gw_logsigmoid(int W, const v4 *x, v4 *r, v4 *redo)
-{
-    vdd t[2], s[2];
-    KV_EACH(W, redo[h] = v_outside(v_abs(x[h]), 0, 700);
-            t[h] = (vdd){-v_clamp(x[h], -700, 700), v_set(0)};);
-    vw_softplus_core(W, t, s);
-    KV_EACH(W, r[h] = -v_round(s[h]););
-}
-
-KV v4 vk_logsigmoid(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gw_logsigmoid(1, &x, &r, redo);
-    return r;
-}
-
-KV void vk2_logsigmoid(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gw_logsigmoid(2, x, r, redo);
-}
-
-/* softplus(x) = softplus_core(beta*x)/beta below the threshold, x above it. */
-KV void gw_softplus(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    vdd t[2], s[2];
-    v4 lin[2], ok[2];
-    KV_EACH(W, {
-        t[h] = v_two_prod(v_set(p[0]), x[h]);
-        v4 th = v_set(p[1]);
-        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
-                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
-                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
-        ok[h] = _mm256_cmp_pd(v_abs(t[h].hi), v_set(700), _CMP_LE_OQ);
-        t[h].hi = _mm256_and_pd(t[h].hi, ok[h]), t[h].lo = _mm256_and_pd(t[h].lo, ok[h]);
-    });
-    vw_softplus_core(W, t, s);
-    KV_EACH(W, {
-        v4 beta = v_set(p[0]), q = s[h].hi / beta;
-        v4 rr = q + (_mm256_fnmadd_pd(q, beta, s[h].hi) + s[h].lo) / beta;
-        v4 tiny = v_outside(v_abs(q), 0x1p-960, 0x1p960); /* dd_scale's slow path */
-        v4 not_ok = _mm256_xor_pd(ok[h], _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
-        redo[h] = _mm256_andnot_pd(lin[h], _mm256_or_pd(not_ok, tiny));
-        r[h] = _mm256_blendv_pd(rr, x[h], lin[h]);
-    });
-}
-
-KV v4 vk_softplus(v4 x, const double *p, v4 *redo)
-{
-    v4 r;
-    gw_softplus(1, &x, p, &r, redo);
-    return r;
-}
-
-KV void vk2_softplus(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    gw_softplus(2, x, p, r, redo);
 }
 
 /* ---- gelu ---- */
@@ -695,64 +555,6 @@ KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo
 }
 KVF_FORMS(gelu)
 
-/* kf_softplus for beta in [2^-8, 2^100] (vok_softplus): x where linear,
- * NaN to the scalar kernel. */
-KV void gwf_softplus(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)deriv; /* the value only */
-    v4 a[2], al[2], E[2], L[2], lin[2];
-    vdd t[2];
-    KV_EACH(W, {
-        t[h] = v_two_prod(v_set(p[0]), x[h]);
-        v4 th = v_set(p[1]);
-        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
-                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
-                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
-        redo[h] = v_isnan(x[h]);
-        a[h] = v_abs(t[h].hi);
-        v4 in = _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ);
-        al[h] = _mm256_blendv_pd(t[h].lo, -t[h].lo, v_lt(t[h].hi, 0));
-        al[h] = _mm256_and_pd(al[h], in);
-        a[h] = -_mm256_blendv_pd(v_set(700), a[h], in);
-    });
-    vw_exp_p(W, a, E);
-    KV_EACH(W, E[h] = _mm256_fmadd_pd(E[h], -al[h], E[h]););
-    vw_log1p_p(W, E, L);
-    KV_EACH(W, {
-        v4 v = _mm256_blendv_pd(L[h], t[h].hi + L[h], v_gt(t[h].hi, 0)) / v_set(p[0]);
-        r[h] = _mm256_blendv_pd(v, x[h], lin[h]);
-    });
-}
-
-#define vokf_softplus vok_softplus
-
-KVF_FORM(vkf2_softplus, vkf_softplus, gwf_softplus, 0)
-
-/* kf_logsigmoid: NaN and -Inf to the scalar kernel. */
-KV void gwf_logsigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)deriv; /* the value only */
-    (void)p;
-    v4 E[2], L[2];
-    KV_EACH(W, redo[h] = _mm256_cmp_pd(x[h], v_set(-INFINITY), _CMP_NGT_UQ);
-            E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
-    vw_exp_p(W, E, E);
-    vw_log1p_p(W, E, L);
-    KV_EACH(W, r[h] = -_mm256_blendv_pd(L[h], L[h] - x[h], v_lt(x[h], 0)););
-}
-
-KVF_FORM(vkf2_logsigmoid, vkf_logsigmoid, gwf_logsigmoid, 0)
-
-/* kf_sigmoid / df_sigmoid: NaN to the scalar kernel. */
-KV void gwf_sigmoid(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    v4 sp[2], sm[2];
-    KV_EACH(W, redo[h] = v_isnan(x[h]););
-    vw_gf_sig(W, x, sp, sm);
-    KV_EACH(W, r[h] = sp[h]; if (deriv) r[h] = sp[h] * sm[h];);
-}
-
 /* kf_tanh / df_tanh: NaN to the scalar kernel. */
 KV void gwf_tanh(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
@@ -793,11 +595,9 @@ KV void gwf_tanhshrink(int W, int deriv, const v4 *x, const double *p, v4 *r, v4
     });
 }
 
-#define vokf_sigmoid    vok_any
 #define vokf_tanh       vok_any
 #define vokf_tanhshrink vok_any
 
-KVF_FORMS(sigmoid)
 KVF_FORMS(tanh)
 KVF_FORMS(tanhshrink)
 
@@ -1037,15 +837,11 @@ KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
     return v_keep_nan(r, x);
 }
 
-/* Kernels without a two-group form of their own. */
-KV_PAIR(sigmoid)
 KV_PAIR(tanh)
 KV_PAIR(silu)
 KV_PAIR(tanhshrink)
-KV_PAIR_D(logsigmoid)
 KV_PAIR(elu)
 KV_PAIR(selu)
-KV_PAIR_D(softplus)
 KV_PAIR(celu)
 KV_PAIR(relu)
 KV_PAIR(leaky_relu)

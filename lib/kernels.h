@@ -33,45 +33,6 @@
 
 /* ---- logistic family ---------------------------------------------------- */
 
-/*
- * sigmoid(t) for t = th + tl, from e = exp(-|t|) <= 1 (never exp of a large
- * positive number: no overflow, no Inf/Inf = NaN at t = -710):
- *  |t| <= 700: 1/(1+e) for t >= 0, e/(1+e) for t < 0, both from sig_both
- *              (one exp, the sign a select).
- *  t > 700:    1; t < -700: e with its own exponent, rounded once into the
- *              subnormals.
- */
-K_INLINE double sigmoid_dd(double th, double tl)
-{
-    double a = fabs(th), al = th < 0 ? -tl : tl;
-    if (!(a <= 700)) return th > 0 ? 1 : dde_round(sig_neg(a, al));
-    sig2 s = sig_both(a, al);
-    return dd_round(th >= 0 ? s.big : s.small);
-}
-
-K_INLINE double k_sigmoid(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    return sigmoid_dd(x, 0);
-}
-
-/*
- * sigmoid'(x) = s(x)*s(-x) = e/(1+e)^2, e = exp(-|x|).
- *  Symmetric; e <= 1 so (1+e)^2 never overflows and the result tracks e
- *  into the subnormals (s*(1-s) is 0 from x = 37 on: 1-s rounds to 0).
- *  |x| > 700: e itself (the factor (1+e)^-2 is 1 - 2^-1000).
- */
-K_INLINE double d_sigmoid(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (a != a) return x;
-    if (a > 1400) return 0;
-    if (a > 700) return dde_round(exp_dd(-a, 0));
-    sig2 s = sig_both(a, 0);
-    return dd_round(dd_mul(s.big, s.small));
-}
 
 /*
  * tanh(x) = -expm1(-2|x|)/(2 + expm1(-2|x|)) with the sign of x, in dd
@@ -106,75 +67,6 @@ K_INLINE double d_tanh(double x, const double *p)
     return 4 * dd_round(dd_mul(s.big, s.small));
 }
 
-/*
- * log(1 + e^t) for t = th + tl, exponent kept:
- *  |t| <= 700: max(t, 0) + log1p(exp(-|t|)), the sign a select, not a branch
- *              (log(1+exp(t)) itself would overflow for t > 709).
- *  t > 700:    t; t < -700: e^t itself (e - e^2/2, e < 2^-1000).
- */
-K_INLINE dde softplus_core(double th, double tl)
-{
-    double a = fabs(th), al = th < 0 ? -tl : tl;
-    if (!(a <= 700)) {
-        if (th > 0) return (dde){th, tl, 0};
-        if (th < -1400) return (dde){0, 0, 0};
-        return exp_dd(th, tl);
-    }
-    dde E = exp_dd(-a, -al);
-    double s = k_pow2(E.k);
-    dd l = log1p_dd((dd){E.hi * s, E.lo * s});
-    l = dd_add(l, th > 0 ? (dd){th, tl} : (dd){0, 0});
-    return (dde){l.hi, l.lo, 0};
-}
-
-/* logsigmoid(x) = -log(1 + exp(-x)) = -softplus(-x): the result is -exp(x)
- * (not a flushed 0) for large x, and x (not -Inf) for very negative x. */
-K_INLINE double k_logsigmoid(double x, const double *p)
-{
-    (void)p;
-    if (x != x || x == -INFINITY) return x;
-    dde s = softplus_core(-x, 0);
-    return -dde_round(s);
-}
-
-/* logsigmoid'(x) = sigmoid(-x). */
-K_INLINE double d_logsigmoid(double x, const double *p)
-{
-    return k_sigmoid(-x, p);
-}
-
-/*
- * softplus(x) = log(1+exp(beta*x))/beta, and x where beta*x > threshold
- * (PyTorch's switch). t = beta*x is kept exactly (two_prod): exp amplifies
- * the rounding of t by |t| (350 ULP at t = -700), and the switch compares the
- * exact product, as the formula says.
- */
-K_INLINE int softplus_linear(const double *p, double x, dd *t)
-{
-    *t = two_prod(p[0], x);
-    return t->hi > p[1] || (t->hi == p[1] && t->lo > 0);
-}
-
-K_INLINE double k_softplus(double x, const double *p)
-{
-    dd t;
-    if (x != x || softplus_linear(p, x, &t)) return x;
-    if (t.hi == -INFINITY) return 0;
-    dde s = softplus_core(t.hi, t.lo);
-    double q = s.hi / p[0];
-    if (!isfinite(q)) return q; /* true overflow (tiny beta) */
-    return dd_scale(q, (fma(-q, p[0], s.hi) + s.lo) / p[0], s.k);
-}
-
-/* softplus'(x) = sigmoid(beta*x) (with t exact), and 1 where beta*x > threshold. */
-K_INLINE double d_softplus(double x, const double *p)
-{
-    dd t;
-    if (x != x) return x;
-    if (softplus_linear(p, x, &t)) return 1;
-    if (t.hi == -INFINITY) return 0;
-    return sigmoid_dd(t.hi, t.lo);
-}
 
 /*
  * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf); below -700,

@@ -265,7 +265,6 @@ static int activ_has_avx2(void)
 #define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
 #endif
 
-ACTIV_EW_LOOPS_VEC_F32_VD(sigmoid)
 ACTIV_EW_LOOPS_VEC_F32_VD(tanh)
 ACTIV_EW_LOOPS_VEC(relu)
 ACTIV_EW_LOOPS_VEC(leaky_relu)
@@ -276,12 +275,10 @@ ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
 ACTIV_EW_LOOPS_VEC_F32_VD(silu)
 ACTIV_EW_LOOPS_VEC_F32_VD(mish)
-ACTIV_EW_LOOPS_VEC_F32_V(softplus)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
-ACTIV_EW_LOOPS_VEC_F32_V(logsigmoid)
 ACTIV_EW_LOOPS_VEC_F32_VD(tanhshrink)
 ACTIV_EW_LOOPS_VEC(softshrink)
 ACTIV_EW_LOOPS_VEC(hardshrink)
@@ -300,35 +297,8 @@ static activ_status hardtanh_check(const double *v, size_t *bad)
     return ACTIV_EPARAM_ORDER;
 }
 
-#define LIST(T, ...) ((const T[]){__VA_ARGS__}), (sizeof((const T[]){__VA_ARGS__}) / sizeof(T))
-#define NAMES(...)   ((const char *const[]){__VA_ARGS__, NULL})
-#define NO_ALIASES   ((const char *const[]){NULL})
-#define REAL(name, def, lo, hi, flags, doc)                                                        \
-    {                                                                                              \
-        name, ACTIV_PARAM_REAL, def, lo, hi, flags, NULL, NULL, doc                                \
-    }
-#define INF HUGE_VAL
 
 static const char *const gelu_choices[] = {"none", "tanh", NULL};
-
-const struct activ_fn activ_fn_sigmoid = {
-    .name = "sigmoid",
-    .aliases = NAMES("sigmod", "logistic"),
-    .summary = "The logistic function: squashes any real number into (0, 1).",
-    .pytorch = "torch.sigmoid",
-    .formula = "1/(1 + exp(-x))",
-    .formula_tex = "\\sigma(x) = \\frac{1}{1 + e^{-x}}",
-    .derivative = "sigmoid(x)*sigmoid(-x)",
-    .derivative_tex = "\\sigma'(x) = \\sigma(x)\\,\\sigma(-x) = \\sigma(x)(1 - \\sigma(x))",
-    .range = "(0, 1)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "one exp(-|x|) in double-double serves 1/(1+e) and e/(1+e): no overflow, no "
-                "Inf/Inf at -710, tails below -700 rounded once into the subnormals; "
-                "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37). float32: the same in "
-                "plain double (below 2^-44), rounded once to float.",
-    .ew = &sigmoid_ew,
-};
 
 const struct activ_fn activ_fn_tanh = {
     .name = "tanh",
@@ -535,30 +505,6 @@ const struct activ_fn activ_fn_mish = {
     .ew = &mish_ew,
 };
 
-const struct activ_fn activ_fn_softplus = {
-    .name = "softplus",
-    .aliases = NO_ALIASES,
-    .summary = "Smooth approximation of relu; the identity where beta*x > threshold.",
-    .pytorch = "torch.nn.functional.softplus",
-    .params =
-        LIST(activ_param_spec, REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
-             REAL("threshold", 20, -INF, INF, 0, "above beta*x > threshold the identity is used")),
-    .formula = "log1p(exp(beta*x))/beta if beta*x <= threshold else x",
-    .formula_tex = "\\begin{cases} \\frac{1}{\\beta}\\ln(1 + e^{\\beta x}) & \\beta x \\le "
-                   "\\text{threshold} \\\\ x & \\text{otherwise} \\end{cases}",
-    .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
-    .derivative_tex = "\\begin{cases} \\sigma(\\beta x) & \\beta x \\le \\text{threshold} "
-                      "\\\\ 1 & \\text{otherwise} \\end{cases}",
-    .range = "(min(0, threshold/beta), inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "
-                "rounding by |t|) and the switch on the exact product; log and exp in "
-                "double-double. float32 value: the same in plain double (log1p from the log "
-                "table, below 2^-44), rounded once to float.",
-    .ew = &softplus_ew,
-};
-
 const struct activ_fn activ_fn_softsign = {
     .name = "softsign",
     .aliases = NO_ALIASES,
@@ -639,24 +585,6 @@ const struct activ_fn activ_fn_hardswish = {
     .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow; x*(x+3)/6 "
                 "rounded once.",
     .ew = &hardswish_ew,
-};
-
-const struct activ_fn activ_fn_logsigmoid = {
-    .name = "logsigmoid",
-    .aliases = NO_ALIASES,
-    .summary = "log(sigmoid(x)), the log-likelihood of the logistic.",
-    .pytorch = "torch.nn.functional.logsigmoid",
-    .formula = "min(x, 0) - log1p(exp(-abs(x)))",
-    .formula_tex = "\\ln \\sigma(x) = -\\ln(1 + e^{-x})",
-    .derivative = "sigmoid(-x)",
-    .derivative_tex = "\\sigma(-x)",
-    .range = "(-inf, 0)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "min(x,0) - log1p(exp(-|x|)) in double-double: -exp(x) for large x, not a "
-                "flushed 0. float32 value: the same in plain double (below 2^-44), rounded "
-                "once to float.",
-    .ew = &logsigmoid_ew,
 };
 
 const struct activ_fn activ_fn_tanhshrink = {
@@ -817,6 +745,11 @@ const struct activ_fn activ_fn_log_softmax = {
                 "double-double.",
     .rw = &activ_log_softmax_rw,
 };
+
+/* The rows, defined in their families' files (lib/fn/). */
+#define ACTIV_FN(row) extern const struct activ_fn row;
+#include "fn/list.h"
+#undef ACTIV_FN
 
 /* The table, in catalogue order: one entry per line of fn/list.h. */
 #define ACTIV_FN(row) &row,
