@@ -19,7 +19,6 @@
 #include "kernels.h"
 #include "num/plain.h"
 
-
 /* gelu, exact form: x*(1 - Q) (x >= 0) or x*Q (x < 0), Q = phi(a)*R(a),
  * a = |x| <= 30; x past 30, -0 past -30 (Q(30) < 2^-660). phi's exponent
  * -a^2/2 carries the rounding error l of a^2 as the factor (1 - l/2). R from
@@ -109,52 +108,6 @@ K_INLINE double df_silu(double x, const double *p)
     double sp, sm;
     gf_sig(x, &sp, &sm);
     return sp * fma(x, sm, 1);
-}
-
-
-K_INLINE double kf_tanh(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    return copysign(tanh_p(fabs(x)), x);
-}
-
-/* tanh'(x) = 4e/(1+e)^2, e = exp(-2|x|), |x| clamped at 350 (4e^-700 is far
- * below the floats); no cancellation. */
-K_INLINE double df_tanh(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    double a = fabs(x), e = exp_p(-2 * (a < 350 ? a : 350)), d = 1 + e;
-    return (4 * e) / (d * d);
-}
-
-/*
- * tanhshrink(x) = x - tanh(x): below 1/8 x^3*(1/3 - 2x^2/15 + ...) (the
- * series of kernels.h, its first seven terms in double: truncation 2^-51),
- * since x - tanh(x) cancels; else a - tanh_p(a) with x's sign (the
- * cancellation costs at most 8 bits at 1/8: below 2^-40 there, far inside a
- * float ULP). Its derivative tanh(x)^2.
- */
-K_INLINE double kf_tanhshrink(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (a != a || isinf(x)) return x;
-    if (a < 0.125) {
-        double x2 = x * x, s = k_tanhshrink_c[5];
-        for (int i = 4; i >= 0; i--) s = fma(s, x2, k_tanhshrink_c[i]);
-        return (x * x2) * fma(s, x2, K_THIRD_HI);
-    }
-    return copysign(a - tanh_p(a), x);
-}
-
-K_INLINE double df_tanhshrink(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    double t = tanh_p(fabs(x));
-    return t * t;
 }
 
 /*

@@ -64,11 +64,9 @@ static inline int vok_any(const double *p)
     (void)p;
     return 1;
 }
-#define vok_tanh       vok_any
-#define vok_silu       vok_any
-#define vok_tanhshrink vok_any
-#define vok_selu       vok_any
-#define vok_mish       vok_any
+#define vok_silu vok_any
+#define vok_selu vok_any
+#define vok_mish vok_any
 
 /* elu's products alpha*e^x stay normal (so scaled and unscaled products
  * round alike) for moderate alpha. */
@@ -76,30 +74,6 @@ static inline int vok_elu(const double *p)
 {
     double a = fabs(p[0]);
     return a >= 0x1p-8 && a <= 0x1p100;
-}
-
-/* tanh(|x|) = (1 - e)/(1 + e), e = exp(-2|x|), for 2^-7 <= |x| <= 40. */
-KV v4 vk_tanh(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
-    *redo = v_outside(a, 0x1p-7, 40);
-    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
-    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
-    num.lo = num.lo - e.lo;
-    den.lo = den.lo + e.lo;
-    return _mm256_or_pd(v_round(v_dd_div(num, den)), sign);
-}
-
-/* tanh'(x) = 4*small*big of sig_both(2|x|), |x| <= 40. */
-KV v4 vd_tanh(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = v_outside(a, 0, 40);
-    vdd big, small;
-    v_sig_both(v_set(2) * v_clamp(a, 0, 40), &big, &small);
-    return v_set(4) * v_round(v_dd_mul(big, small));
 }
 
 /* silu(x) = x*sigmoid(x) for |x| <= 40 (tiny |x| to the scalar kernel, which
@@ -131,36 +105,6 @@ KV v4 vd_silu(v4 x, const double *p, v4 *redo)
     v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ);
     vdd sx = v_select(pos, big, small), smx = v_select(pos, small, big);
     return v_round(v_dd_mul(sx, v_dd_add_d(v_dd_mul_d(smx, x), v_set(1))));
-}
-
-/* tanhshrink(x) = x - tanh(x) for 1/8 <= |x| <= 40 (the series and the
- * tails are the scalar kernel's). */
-KV v4 vk_tanhshrink(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x), sign = _mm256_and_pd(x, v_set(-0.0));
-    *redo = v_outside(a, 0.125, 40);
-    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0.125, 40));
-    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
-    num.lo = num.lo - e.lo;
-    den.lo = den.lo + e.lo;
-    vdd t = v_dd_div(num, den);
-    vdd d = v_dd_add_d((vdd){-t.hi, -t.lo}, v_clamp(a, 0.125, 40));
-    return _mm256_or_pd(v_round(d), sign);
-}
-
-/* tanhshrink'(x) = tanh(x)^2 for 2^-7 <= |x| <= 40. */
-KV v4 vd_tanhshrink(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = v_outside(a, 0x1p-7, 40);
-    vdd e = v_exp_neg(v_set(2) * v_clamp(a, 0x1p-7, 40));
-    vdd num = v_two_sum(v_set(1), -e.hi), den = v_fast_two_sum(v_set(1), e.hi);
-    num.lo = num.lo - e.lo;
-    den.lo = den.lo + e.lo;
-    vdd t = v_dd_div(num, den);
-    return v_round(v_dd_mul(t, t));
 }
 
 /* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
@@ -555,52 +499,6 @@ KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo
 }
 KVF_FORMS(gelu)
 
-/* kf_tanh / df_tanh: NaN to the scalar kernel. */
-KV void gwf_tanh(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    v4 a[2], t[2];
-    KV_EACH(W, redo[h] = v_isnan(x[h]); a[h] = v_abs(x[h]););
-    if (deriv) {
-        KV_EACH(W, t[h] = v_set(-2) * _mm256_min_pd(a[h], v_set(350)););
-        vw_exp_p(W, t, t);
-        KV_EACH(W, {
-            v4 d = v_set(1) + t[h];
-            r[h] = (v_set(4) * t[h]) / (d * d);
-        });
-    } else {
-        vw_tanh_p(W, a, t);
-        KV_EACH(W, r[h] = _mm256_or_pd(t[h], _mm256_and_pd(x[h], v_set(-0.0))););
-    }
-}
-
-/* kf_tanhshrink / df_tanhshrink: NaN and +-Inf to the scalar kernel. */
-KV void gwf_tanhshrink(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    v4 a[2], t[2];
-    KV_EACH(W, a[h] = v_abs(x[h]); redo[h] = _mm256_cmp_pd(a[h], v_set(INFINITY), _CMP_NLT_UQ););
-    KV_EACH(W, a[h] = _mm256_min_pd(a[h], v_set(1e300)););
-    vw_tanh_p(W, a, t);
-    KV_EACH(W, {
-        if (deriv) {
-            r[h] = t[h] * t[h];
-        } else {
-            v4 x2 = x[h] * x[h], s = v_set(k_tanhshrink_c[5]);
-            for (int i = 4; i >= 0; i--) s = _mm256_fmadd_pd(s, x2, v_set(k_tanhshrink_c[i]));
-            v4 ser = (x[h] * x2) * _mm256_fmadd_pd(s, x2, v_set(K_THIRD_HI));
-            v4 big = _mm256_or_pd(a[h] - t[h], _mm256_and_pd(x[h], v_set(-0.0)));
-            r[h] = _mm256_blendv_pd(big, ser, v_lt(a[h], 0.125));
-        }
-    });
-}
-
-#define vokf_tanh       vok_any
-#define vokf_tanhshrink vok_any
-
-KVF_FORMS(tanh)
-KVF_FORMS(tanhshrink)
-
 /* kf_silu / df_silu: x <= 40 in the vector (x, or 1, past 40; -0 below
  * -700), NaN (and the root patch) to the scalar kernel. */
 KV void gwf_silu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
@@ -837,9 +735,7 @@ KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
     return v_keep_nan(r, x);
 }
 
-KV_PAIR(tanh)
 KV_PAIR(silu)
-KV_PAIR(tanhshrink)
 KV_PAIR(elu)
 KV_PAIR(selu)
 KV_PAIR(celu)

@@ -33,41 +33,6 @@
 
 /* ---- logistic family ---------------------------------------------------- */
 
-
-/*
- * tanh(x) = -expm1(-2|x|)/(2 + expm1(-2|x|)) with the sign of x, in dd
- * (glibc's tanh is documented at 2 ULP).
- *  |x| < 2^-27: x (x^3/3 is below half an ULP); |x| > 19.1: +-1.
- */
-K_INLINE double k_tanh(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (!(a >= 0x1p-27)) return x; /* also +-0 and NaN */
-    if (a > 19.1) return copysign(1.0, x);
-    return copysign(dd_round(tanh_dd(a)), x);
-}
-
-/*
- * tanh'(x) = 1 - tanh(x)^2 = 4e/(1+e)^2, e = exp(-2|x|).
- *  1 - t^2 loses everything once t rounds to 1 (|x| > 19); this form keeps
- *  relative accuracy into the subnormals (|x| ~ 372); 4e alone past |x| = 40.
- */
-K_INLINE double d_tanh(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (a != a) return x;
-    if (a > 700) return 0;
-    if (a > 40) {
-        dde e = exp_dd(-2 * a, 0);
-        return dd_scale(4 * e.hi, 4 * e.lo, e.k);
-    }
-    sig2 s = sig_both(2 * a, 0); /* e/(1+e)^2 = small*big */
-    return 4 * dd_round(dd_mul(s.big, s.small));
-}
-
-
 /*
  * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf); below -700,
  * x*e/(1+e) with e's exponent kept, so silu(-745) is not a flushed 0.
@@ -173,54 +138,6 @@ K_INLINE double d_mish(double x, const double *p)
     dd B = pos ? E2 : E;
     dd N = dd_add(dd_mul(A, P), dd_mul_d(dd_mul(B, dd_add_d(E, 1)), 4 * x));
     return dd_round(dd_div(N, dd_mul(P, P)));
-}
-
-/*
- * tanhshrink(x) = x - tanh(x).
- *  |x| < 1/8:  x^3*(1/3 - 2x^2/15 + 17x^4/315 - ...), the Taylor series (ten
- *              terms: each is 2^-7.3 of the last), since x - tanh(x) cancels;
- *              below 2^-300 just x^3/3, scaled so x^3 does not underflow early.
- *  else:       x - tanh(x) with tanh in dd (the cancellation costs 8 bits at
- *              x = 1/8, of 66); x - sign(x) past 40.
- */
-static const double k_tanhshrink_c[10] = {
-    -0x1.1111111111111p-3,  0x1.ba1ba1ba1ba1cp-5,  -0x1.664f4882c10fap-6,  0x1.226e355e6c23dp-7,
-    -0x1.d6d3d0e157de0p-9,  0x1.7da36452b75e3p-10, -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,
-    -0x1.967e18afcafadp-14, 0x1.497d8eea25259p-15};
-#define K_THIRD_HI 0x1.5555555555555p-2
-#define K_THIRD_LO 0x1.5555555555555p-56
-
-K_INLINE double k_tanhshrink(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (a != a || isinf(x)) return x;
-    if (a < 0x1p-300) {
-        double y = x * 0x1p300;
-        dd r = dd_mul(dd_mul_d(two_prod(y, y), y), (dd){K_THIRD_HI, K_THIRD_LO});
-        return dd_scale(r.hi, r.lo, -900);
-    }
-    if (a < 0.125) {
-        dd x2 = two_prod(x, x);
-        double s = k_tanhshrink_c[9];
-        for (int i = 8; i >= 0; i--) s = s * x2.hi + k_tanhshrink_c[i];
-        dd S = fast_two_sum(K_THIRD_HI, s * x2.hi);
-        S.lo += K_THIRD_LO;
-        return dd_round(dd_mul(dd_mul_d(x2, x), S));
-    }
-    if (a > 40) return dd_round(two_sum(x, -copysign(1.0, x)));
-    return copysign(dd_round(dd_add_d(dd_neg(tanh_dd(a)), a)), x);
-}
-
-/* tanhshrink'(x) = tanh(x)^2: x*x below 2^-27, 1 past 40. */
-K_INLINE double d_tanhshrink(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (!(a >= 0x1p-27)) return x * x;
-    if (a > 40) return 1;
-    dd t = tanh_dd(a);
-    return dd_round(dd_mul(t, t));
 }
 
 /*

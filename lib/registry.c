@@ -265,7 +265,6 @@ static int activ_has_avx2(void)
 #define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
 #endif
 
-ACTIV_EW_LOOPS_VEC_F32_VD(tanh)
 ACTIV_EW_LOOPS_VEC(relu)
 ACTIV_EW_LOOPS_VEC(leaky_relu)
 ACTIV_EW_LOOPS_VEC(relu6)
@@ -279,7 +278,6 @@ ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
-ACTIV_EW_LOOPS_VEC_F32_VD(tanhshrink)
 ACTIV_EW_LOOPS_VEC(softshrink)
 ACTIV_EW_LOOPS_VEC(hardshrink)
 ACTIV_EW_LOOPS_VEC(threshold)
@@ -297,26 +295,7 @@ static activ_status hardtanh_check(const double *v, size_t *bad)
     return ACTIV_EPARAM_ORDER;
 }
 
-
 static const char *const gelu_choices[] = {"none", "tanh", NULL};
-
-const struct activ_fn activ_fn_tanh = {
-    .name = "tanh",
-    .aliases = NO_ALIASES,
-    .summary = "Hyperbolic tangent: squashes any real number into (-1, 1).",
-    .pytorch = "torch.tanh",
-    .formula = "tanh(x)",
-    .formula_tex = "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
-    .derivative = "1/cosh(x)**2",
-    .derivative_tex = "\\tanh'(x) = 1 - \\tanh^2(x) = \\frac{4e^{-2|x|}}{(1 + e^{-2|x|})^2}",
-    .range = "(-1, 1)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "-expm1(-2|x|)/(2 + expm1(-2|x|)) in double-double (glibc's tanh is 2 ULP); "
-                "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19. "
-                "float32: the same in plain double (the series below 2^-7), rounded once.",
-    .ew = &tanh_ew,
-};
 
 const struct activ_fn activ_fn_relu = {
     .name = "relu",
@@ -585,24 +564,6 @@ const struct activ_fn activ_fn_hardswish = {
     .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow; x*(x+3)/6 "
                 "rounded once.",
     .ew = &hardswish_ew,
-};
-
-const struct activ_fn activ_fn_tanhshrink = {
-    .name = "tanhshrink",
-    .aliases = NO_ALIASES,
-    .summary = "x - tanh(x).",
-    .pytorch = "torch.nn.functional.tanhshrink",
-    .formula = "x - tanh(x)",
-    .formula_tex = "x - \\tanh(x)",
-    .derivative = "tanh(x)**2",
-    .derivative_tex = "\\tanh^2(x)",
-    .range = "(-inf, inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "ten Taylor terms for |x| < 1/8, where x - tanh(x) cancels; double-double "
-                "tanh beyond. float32: seven terms, and tanh, in plain double (below "
-                "2^-40), rounded once.",
-    .ew = &tanhshrink_ew,
 };
 
 const struct activ_fn activ_fn_softshrink = {

@@ -347,10 +347,11 @@ const struct activ_fn activ_fn_softplus = {
     .aliases = NO_ALIASES,
     .summary = "Smooth approximation of relu; the identity where beta*x > threshold.",
     .pytorch = "torch.nn.functional.softplus",
-    .params = LIST(activ_param_spec,
-                   [SOFTPLUS_BETA] = REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
-                   [SOFTPLUS_THRESHOLD] = REAL("threshold", 20, -INF, INF, 0,
-                                               "above beta*x > threshold the identity is used")),
+    .params =
+        LIST(activ_param_spec,
+             [SOFTPLUS_BETA] = REAL("beta", 1, 0, INF, ACTIV_PARAM_MIN_OPEN, "sharpness, > 0"),
+             [SOFTPLUS_THRESHOLD] = REAL("threshold", 20, -INF, INF, 0,
+                                         "above beta*x > threshold the identity is used")),
     .formula = "log1p(exp(beta*x))/beta if beta*x <= threshold else x",
     .formula_tex = "\\begin{cases} \\frac{1}{\\beta}\\ln(1 + e^{\\beta x}) & \\beta x \\le "
                    "\\text{threshold} \\\\ x & \\text{otherwise} \\end{cases}",
