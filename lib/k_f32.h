@@ -84,32 +84,6 @@ K_INLINE double df_gelu(double x, const double *p)
     return p[0] != 0 ? df_gelu_tanh(x) : df_gelu_exact(x);
 }
 
-/* silu(x) = x*sigmoid(x) in double (gf_sig: one exp, |x| clamped at 700);
- * x past 40, -0 below -700 (x*e^x, far below the floats). */
-K_INLINE double kf_silu(double x, const double *p)
-{
-    (void)p;
-    if (x != x || x > 40) return x;
-    if (x < -700) return -0.0;
-    double sp, sm;
-    gf_sig(x, &sp, &sm);
-    return x * sp;
-}
-
-/* silu'(x) = s(x)*(1 + x*s(-x)), the root patch where the bracket cancels;
- * 1 past 40, -0 below -700 (e^x (1 + x), far below the floats). */
-K_INLINE double df_silu(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    if (x > 40) return 1;
-    if (x < -700) return -0.0;
-    if (near_root(&k_root_silu, x)) return root_patch(&k_root_silu, x);
-    double sp, sm;
-    gf_sig(x, &sp, &sm);
-    return sp * fma(x, sm, 1);
-}
-
 /*
  * mish(x) = x*tanh(softplus(x)), kernels.h's one-division forms in double
  * with E = exp(-|x|): x*(1+2E)/(1+2E+2E^2) (x > 0), x*n/(n+2), n = E(E+2)

@@ -64,7 +64,6 @@ static inline int vok_any(const double *p)
     (void)p;
     return 1;
 }
-#define vok_silu vok_any
 #define vok_selu vok_any
 #define vok_mish vok_any
 
@@ -74,37 +73,6 @@ static inline int vok_elu(const double *p)
 {
     double a = fabs(p[0]);
     return a >= 0x1p-8 && a <= 0x1p100;
-}
-
-/* silu(x) = x*sigmoid(x) for |x| <= 40 (tiny |x| to the scalar kernel, which
- * scales the product). */
-KV v4 vk_silu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    *redo = v_outside(a, 0x1p-900, 40);
-    vdd big, small;
-    v_sig_both(v_clamp(a, 0, 40), &big, &small);
-    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ);
-    vdd s = {_mm256_blendv_pd(small.hi, big.hi, pos), _mm256_blendv_pd(small.lo, big.lo, pos)};
-    vdd m = v_two_prod(s.hi, x);
-    return v_round(v_fast_two_sum(m.hi, m.lo + s.lo * x));
-}
-
-/* silu'(x) = s(x)*(1 + x*s(-x)) for |x| <= 700 away from its root (the
- * root patch and the tails are the scalar kernel's). */
-KV v4 vd_silu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 a = v_abs(x);
-    v4 near =
-        _mm256_cmp_pd(v_abs(x - v_set(k_root_silu.x0[0])), v_set(k_root_silu.radius), _CMP_LT_OQ);
-    *redo = _mm256_or_pd(v_outside(a, 0, 700), near);
-    vdd big, small;
-    v_sig_both(v_clamp(a, 0, 700), &big, &small);
-    v4 pos = _mm256_cmp_pd(x, v_set(0), _CMP_GE_OQ);
-    vdd sx = v_select(pos, big, small), smx = v_select(pos, small, big);
-    return v_round(v_dd_mul(sx, v_dd_add_d(v_dd_mul_d(smx, x), v_set(1))));
 }
 
 /* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
@@ -499,26 +467,6 @@ KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo
 }
 KVF_FORMS(gelu)
 
-/* kf_silu / df_silu: x <= 40 in the vector (x, or 1, past 40; -0 below
- * -700), NaN (and the root patch) to the scalar kernel. */
-KV void gwf_silu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    v4 sp[2], sm[2];
-    KV_EACH(W, redo[h] = v_isnan(x[h]);
-            if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_silu)););
-    vw_gf_sig(W, x, sp, sm);
-    KV_EACH(W, {
-        v4 v = deriv ? sp[h] * _mm256_fmadd_pd(x[h], sm[h], v_set(1)) : x[h] * sp[h];
-        v = _mm256_blendv_pd(v, deriv ? v_set(1) : x[h], v_gt(x[h], 40));
-        r[h] = _mm256_blendv_pd(v, v_set(-0.0), v_lt(x[h], -700));
-    });
-}
-
-#define vokf_silu vok_any
-
-KVF_FORMS(silu)
-
 /* kf_mish: |x| <= 700 in the vector, x past 20 and -0 below -700 blended
  * in, NaN to the scalar kernel. */
 KV void gwf_mish(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
@@ -735,7 +683,6 @@ KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
     return v_keep_nan(r, x);
 }
 
-KV_PAIR(silu)
 KV_PAIR(elu)
 KV_PAIR(selu)
 KV_PAIR(celu)

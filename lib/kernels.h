@@ -33,48 +33,6 @@
 
 /* ---- logistic family ---------------------------------------------------- */
 
-/*
- * silu(x) = x*sigmoid(x): x for x > 40 (no Inf*0 at +Inf); below -700,
- * x*e/(1+e) with e's exponent kept, so silu(-745) is not a flushed 0.
- */
-K_INLINE double k_silu(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (!(a <= 40)) {
-        if (x != x || x > 0) return x;
-        if (x < -1400) return -0.0;
-        dde s = sig_neg(a, 0);
-        dd m = dd_mul_d((dd){s.hi, s.lo}, x);
-        return dd_scale(m.hi, m.lo, s.k);
-    }
-    sig2 s = sig_both(a, 0);
-    return dd_mul_d_round(x >= 0 ? s.big : s.small, x, 0);
-}
-
-/*
- * silu'(x) = s(x)*(1 + x*s(-x)), both halves from one exp, in dd. The
- * bracket cancels only at the root x0 = -1.2785 (1 + x0*s(-x0) = 0), where
- * the fitted patch t*P(t) takes over. Below -700: e*(1+x), exponent kept.
- */
-K_INLINE double d_silu(double x, const double *p)
-{
-    (void)p;
-    double a = fabs(x);
-    if (near_root(&k_root_silu, x)) return root_patch(&k_root_silu, x);
-    if (!(a <= 700)) {
-        if (x != x) return x;
-        if (x > 0) return 1;
-        if (x < -1400) return -0.0;
-        dde e = exp_dd(x, 0); /* s(x) = e, s(-x) = 1 */
-        dd m = dd_mul((dd){e.hi, e.lo}, two_sum(1, x));
-        return dd_scale(m.hi, m.lo, e.k);
-    }
-    sig2 s = sig_both(a, 0);
-    dd sx = x >= 0 ? s.big : s.small, smx = x >= 0 ? s.small : s.big;
-    return dd_round(dd_mul(sx, dd_add_d(dd_mul_d(smx, x), 1)));
-}
-
 /* exp(-|x|) as a dd for |x| <= 700 (exponent >= -1011: exact scaling). */
 K_INLINE dd exp_neg_abs(double a)
 {

@@ -272,7 +272,6 @@ ACTIV_EW_LOOPS_VEC(elu)
 ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
-ACTIV_EW_LOOPS_VEC_F32_VD(silu)
 ACTIV_EW_LOOPS_VEC_F32_VD(mish)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
@@ -445,24 +444,6 @@ const struct activ_fn activ_fn_gelu = {
                 "the same forms in plain double (relative error below 2^-44), rounded "
                 "once to float.",
     .ew = &gelu_ew,
-};
-
-const struct activ_fn activ_fn_silu = {
-    .name = "silu",
-    .aliases = NAMES("swish"),
-    .summary = "Sigmoid-weighted linear unit x*sigmoid(x) (swish with beta = 1).",
-    .pytorch = "torch.nn.functional.silu",
-    .formula = "x/(1 + exp(-x))",
-    .formula_tex = "x\\,\\sigma(x)",
-    .derivative = "sigmoid(x)*(1 + x*sigmoid(-x))",
-    .derivative_tex = "\\sigma(x)\\,(1 + x\\,\\sigma(-x))",
-    .range = "[-0.279, inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "x*sigmoid(x) from one exp in double-double; the derivative's root at "
-                "-1.2785 by a fitted t*P(t), t = x - x0 exact. float32: the same forms in "
-                "plain double (below 2^-44), rounded once to float.",
-    .ew = &silu_ew,
 };
 
 const struct activ_fn activ_fn_mish = {
