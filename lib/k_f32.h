@@ -84,47 +84,4 @@ K_INLINE double df_gelu(double x, const double *p)
     return p[0] != 0 ? df_gelu_tanh(x) : df_gelu_exact(x);
 }
 
-/*
- * mish(x) = x*tanh(softplus(x)), kernels.h's one-division forms in double
- * with E = exp(-|x|): x*(1+2E)/(1+2E+2E^2) (x > 0), x*n/(n+2), n = E(E+2)
- * (x <= 0); all terms positive. x past 20; -0 below -700 (x*e^x is far below
- * the floats).
- */
-K_INLINE double kf_mish(double x, const double *p)
-{
-    (void)p;
-    if (x != x || x > 20) return x;
-    if (x < -700) return -0.0;
-    double E = exp_p(-fabs(x));
-    if (x > 0) {
-        double num = fma(2, E, 1);
-        return x * (num / fma(2 * E, E, num));
-    }
-    double n = E * (E + 2);
-    return x * (n / (n + 2));
-}
-
-/*
- * mish'(x), kernels.h's fractions in double with E = exp(-|x|), |x| <= 700:
- *  x > 0:  ((1+2E)D + 4xE^2(1+E))/D^2, D = 1+2E+2E^2 (positive terms); 1 past 40.
- *  x <= 0: E((E+2)(n+2) + 4x(1+E))/(n+2)^2, n = E(E+2): the bracket cancels
- *          only next to the root (patch there, radius 2^-6: at most 9 of the
- *          53 bits go); -0 below -700 (e^x (1 + x) is far below the floats).
- */
-K_INLINE double df_mish(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    if (x > 40) return 1;
-    if (x < -700) return -0.0; /* e^x (1 + x), far below the floats */
-    if (near_root(&k_root_mish, x)) return root_patch(&k_root_mish, x);
-    double a = fabs(x), E = exp_p(-(a < 700 ? a : 700));
-    if (x > 0) {
-        double D = fma(2 * E, E, fma(2, E, 1));
-        return fma(fma(2, E, 1), D, (4 * x) * (E * E) * (1 + E)) / (D * D);
-    }
-    double n2 = fma(E, E + 2, 2);
-    return E * fma(E + 2, n2, (4 * x) * (1 + E)) / (n2 * n2);
-}
-
 #endif

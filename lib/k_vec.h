@@ -65,7 +65,6 @@ static inline int vok_any(const double *p)
     return 1;
 }
 #define vok_selu vok_any
-#define vok_mish vok_any
 
 /* elu's products alpha*e^x stay normal (so scaled and unscaled products
  * round alike) for moderate alpha. */
@@ -121,87 +120,6 @@ KV v4 vd_selu(v4 x, const double *p, v4 *redo)
         _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q), _mm256_cmp_pd(x, v_set(-700), _CMP_LT_OQ));
     v4 r = v_round(v_dd_mul(v_exp(v_clamp(x, -700, 0), v_set(0)), sa));
     return _mm256_blendv_pd(v_set(K_SELU_SCALE), r, neg);
-}
-
-/* mish on 2^-900 <= |x| <= 700: kernels.h's one-division form; x past 20
- * (the scalar kernel's x) in the vector too. */
-KV void gw_mish(int W, const v4 *x, v4 *r, v4 *redo)
-{
-    v4 a[2];
-    vdd E[2], n[2], pnum[2], pden[2];
-    KV_EACH(W, a[h] = v_abs(x[h]);
-            redo[h] = _mm256_andnot_pd(_mm256_cmp_pd(x[h], v_set(20), _CMP_GT_OQ),
-                                       v_outside(a[h], 0x1p-900, 700)););
-    v4 na[2], zero[2] = {v_set(0), v_set(0)};
-    KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
-    vw_exp(W, na, zero, E);
-    KV_EACH(W, n[h] = v_dd_mul(E[h], v_dd_add_d(E[h], v_set(2)));
-            pnum[h] = v_dd_add_d(v_dd_mul_d(E[h], v_set(2)), v_set(1));
-            pden[h] = v_dd_add(pnum[h], v_dd_mul_d(v_dd_mul(E[h], E[h]), v_set(2))););
-    KV_EACH(W, {
-        v4 pos = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
-        vdd num = v_select(pos, pnum[h], n[h]);
-        vdd den = v_select(pos, pden[h], v_dd_add_d(n[h], v_set(2)));
-        r[h] = v_round(v_dd_mul_d(v_dd_div(num, den), x[h]));
-        r[h] = _mm256_blendv_pd(r[h], x[h], _mm256_cmp_pd(x[h], v_set(20), _CMP_GT_OQ));
-    });
-}
-
-/* mish' on |x| <= 700, x <= 40, away from the root: d_mish's one fraction. */
-KV void gw_mish_d(int W, const v4 *x, v4 *r, v4 *redo)
-{
-    v4 a[2], pos[2];
-    vdd E[2], E2[2], A[2], P[2], N[2];
-    KV_EACH(W, a[h] = v_abs(x[h]); pos[h] = _mm256_cmp_pd(x[h], v_set(0), _CMP_GT_OQ);
-            redo[h] =
-                _mm256_or_pd(_mm256_or_pd(v_outside(a[h], 0, 700), v_near(x[h], &k_root_mish)),
-                             _mm256_cmp_pd(x[h], v_set(40), _CMP_GT_OQ)););
-    v4 na[2], zero[2] = {v_set(0), v_set(0)};
-    KV_EACH(W, na[h] = -v_clamp(a[h], 0, 700););
-    vw_exp(W, na, zero, E);
-    KV_EACH(W, E2[h] = v_dd_mul(E[h], E[h]););
-    KV_EACH(W, {
-        vdd E_2 = {v_set(2) * E[h].hi, v_set(2) * E[h].lo}, zz = {v_set(0), v_set(0)};
-        A[h] =
-            v_dd_add(v_dd_add_d(E_2, _mm256_and_pd(pos[h], v_set(1))), v_select(pos[h], zz, E2[h]));
-        vdd E2_2 = {v_set(2) * E2[h].hi, v_set(2) * E2[h].lo};
-        P[h] = v_dd_add(v_dd_add_d(E_2, _mm256_blendv_pd(v_set(2), v_set(1), pos[h])),
-                        v_select(pos[h], E2_2, E2[h]));
-    });
-    KV_EACH(W, {
-        vdd B = v_select(pos[h], E2[h], E[h]);
-        N[h] = v_dd_mul_d(v_dd_mul(B, v_dd_add_d(E[h], v_set(1))), v_set(4) * x[h]);
-    });
-    KV_EACH(W, N[h] = v_dd_add(v_dd_mul(A[h], P[h]), N[h]););
-    KV_EACH(W, r[h] = v_round(v_dd_div(N[h], v_dd_mul(P[h], P[h]))););
-}
-
-KV v4 vk_mish(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gw_mish(1, &x, &r, redo);
-    return r;
-}
-
-KV v4 vd_mish(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 r;
-    gw_mish_d(1, &x, &r, redo);
-    return r;
-}
-
-KV void vk2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gw_mish(2, x, r, redo);
-}
-
-KV void vd2_mish(const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)p;
-    gw_mish_d(2, x, r, redo);
 }
 
 /* ---- gelu ---- */
@@ -466,57 +384,6 @@ KV void gwf_gelu(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo
         gwf_gelu_exact(W, deriv, x, r, redo);
 }
 KVF_FORMS(gelu)
-
-/* kf_mish: |x| <= 700 in the vector, x past 20 and -0 below -700 blended
- * in, NaN to the scalar kernel. */
-KV void gwf_mish(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)deriv; /* the value; gwf_mish_d the derivative */
-    (void)p;
-    v4 E[2];
-    KV_EACH(W, redo[h] = v_isnan(x[h]); E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
-    vw_exp_p(W, E, E);
-    KV_EACH(W, {
-        v4 e = E[h], xx = x[h];
-        v4 num = _mm256_fmadd_pd(v_set(2), e, v_set(1));
-        v4 pv = xx * (num / _mm256_fmadd_pd(v_set(2) * e, e, num));
-        v4 n = e * (e + v_set(2));
-        v4 v = _mm256_blendv_pd(xx * (n / (n + v_set(2))), pv,
-                                _mm256_cmp_pd(xx, v_set(0), _CMP_GT_OQ));
-        v = _mm256_blendv_pd(v, xx, _mm256_cmp_pd(xx, v_set(20), _CMP_GT_OQ));
-        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(xx, v_set(-700), _CMP_LT_OQ));
-    });
-}
-
-KVF_FORM(vkf2_mish, vkf_mish, gwf_mish, 0)
-
-/* df_mish: |x| <= 700 clamped (the scalar kernel's), 1 past 40, -0 below
- * -700, NaN and the root patch to the scalar kernel. */
-KV void gwf_mish_d(int W, int deriv, const v4 *x, const double *p, v4 *r, v4 *redo)
-{
-    (void)deriv;
-    (void)p;
-    v4 E[2];
-    KV_EACH(W, redo[h] = _mm256_or_pd(v_isnan(x[h]), v_near(x[h], &k_root_mish));
-            E[h] = -_mm256_min_pd(v_abs(x[h]), v_set(700)););
-    vw_exp_p(W, E, E);
-    KV_EACH(W, {
-        v4 e = E[h], xx = x[h];
-        v4 D = _mm256_fmadd_pd(v_set(2) * e, e, _mm256_fmadd_pd(v_set(2), e, v_set(1)));
-        v4 pv = _mm256_fmadd_pd(_mm256_fmadd_pd(v_set(2), e, v_set(1)), D,
-                                (v_set(4) * xx) * (e * e) * (v_set(1) + e)) /
-                (D * D);
-        v4 n2 = _mm256_fmadd_pd(e, e + v_set(2), v_set(2));
-        v4 nv = e * _mm256_fmadd_pd(e + v_set(2), n2, (v_set(4) * xx) * (v_set(1) + e)) / (n2 * n2);
-        v4 v = _mm256_blendv_pd(nv, pv, _mm256_cmp_pd(xx, v_set(0), _CMP_GT_OQ));
-        v = _mm256_blendv_pd(v, v_set(1), _mm256_cmp_pd(xx, v_set(40), _CMP_GT_OQ));
-        r[h] = _mm256_blendv_pd(v, v_set(-0.0), _mm256_cmp_pd(xx, v_set(-700), _CMP_LT_OQ));
-    });
-}
-
-#define vokf_mish vok_any
-
-KVF_FORM(vdf2_mish, vdf_mish, gwf_mish_d, 1)
 
 /* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
 

@@ -272,7 +272,6 @@ ACTIV_EW_LOOPS_VEC(elu)
 ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
-ACTIV_EW_LOOPS_VEC_F32_VD(mish)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
@@ -444,25 +443,6 @@ const struct activ_fn activ_fn_gelu = {
                 "the same forms in plain double (relative error below 2^-44), rounded "
                 "once to float.",
     .ew = &gelu_ew,
-};
-
-const struct activ_fn activ_fn_mish = {
-    .name = "mish",
-    .aliases = NO_ALIASES,
-    .summary = "x*tanh(softplus(x)), a smooth self-gated unit.",
-    .pytorch = "torch.nn.functional.mish",
-    .formula = "x*tanh(log1p(exp(x)))",
-    .formula_tex = "x \\tanh(\\ln(1 + e^{x}))",
-    .derivative = "tanh(log1p(exp(x))) + x*sigmoid(x)/cosh(log1p(exp(x)))**2",
-    .derivative_tex = "\\tanh(\\mathrm{sp}(x)) + x\\,\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}"
-                      "(x))",
-    .range = "[-0.309, inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
-                "double; the derivative's root at -1.1924 by a fitted t*P(t). float32: "
-                "the same fractions in plain double (below 2^-44), rounded once to float.",
-    .ew = &mish_ew,
 };
 
 const struct activ_fn activ_fn_softsign = {
