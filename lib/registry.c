@@ -271,7 +271,6 @@ ACTIV_EW_LOOPS_VEC(relu6)
 ACTIV_EW_LOOPS_VEC(elu)
 ACTIV_EW_LOOPS_VEC(selu)
 ACTIV_EW_LOOPS_VEC(celu)
-ACTIV_EW_LOOPS_VEC_F32_VD(gelu)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
@@ -292,8 +291,6 @@ static activ_status hardtanh_check(const double *v, size_t *bad)
     *bad = 1;
     return ACTIV_EPARAM_ORDER;
 }
-
-static const char *const gelu_choices[] = {"none", "tanh", NULL};
 
 const struct activ_fn activ_fn_relu = {
     .name = "relu",
@@ -413,36 +410,6 @@ const struct activ_fn activ_fn_celu = {
     .accuracy = "x/alpha kept exact (exp amplifies its rounding); near 0 "
                 "x*(1 + q/2 + q^2/6 + ...) so tiny x/alpha cannot underflow the result.",
     .ew = &celu_ew,
-};
-
-const struct activ_fn activ_fn_gelu = {
-    .name = "gelu",
-    .aliases = NO_ALIASES,
-    .summary = "Gaussian error linear unit: x weighted by the standard normal CDF.",
-    .pytorch = "torch.nn.functional.gelu",
-    .params =
-        LIST(activ_param_spec, {"approximate", ACTIV_PARAM_CHOICE, 0, 0, 1, 0, gelu_choices,
-                                "\"none\"", "\"none\" (exact, erf) or \"tanh\" (approximation)"}),
-    .formula = "0.5*x*erfc(-x/sqrt(2)) if approximate == 'none' else "
-               "x*sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))",
-    .formula_tex = "x\\,\\Phi(x) = \\frac{x}{2}\\left(1 + \\mathrm{erf}\\frac{x}{\\sqrt 2}"
-                   "\\right) \\;\\text{or}\\; \\frac{x}{2}\\left(1 + \\tanh\\left("
-                   "\\sqrt{2/\\pi}(x + 0.044715x^3)\\right)\\right)",
-    .derivative = "0.5*erfc(-x/sqrt(2)) + x*exp(-x**2/2)/sqrt(2*pi) if approximate == "
-                  "'none' else sigmoid(2*sqrt(2/pi)*(x + 0.044715*x**3))*(1 + "
-                  "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
-                  "3*0.044715*x**2))",
-    .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
-    .range = "[-0.1701, inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "x*phi(x)*R(x) with R the Mills ratio (piecewise polynomial, 2^-61): not "
-                "1 + erf, which cancels for x < 0, nor glibc's erfc (several ULP); x^2/2 "
-                "split exactly. tanh form as x*sigmoid(w), w in double-double. Both "
-                "derivatives switch to a fitted t*P(t) at their root near -0.75. float32: "
-                "the same forms in plain double (relative error below 2^-44), rounded "
-                "once to float.",
-    .ew = &gelu_ew,
 };
 
 const struct activ_fn activ_fn_softsign = {
