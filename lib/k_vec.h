@@ -64,99 +64,8 @@ static inline int vok_any(const double *p)
     (void)p;
     return 1;
 }
-#define vok_selu vok_any
-
-/* elu's products alpha*e^x stay normal (so scaled and unscaled products
- * round alike) for moderate alpha. */
-static inline int vok_elu(const double *p)
-{
-    double a = fabs(p[0]);
-    return a >= 0x1p-8 && a <= 0x1p100;
-}
-
-/* elu: x for x > 0 (and NaN), alpha*expm1(x) on [-700, -2^-8]. */
-KV v4 vk_elu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    *redo = _mm256_and_pd(neg, v_outside(x, -700, -0x1p-8));
-    v4 r = v_round(v_dd_mul_d(v_expm1_neg(v_clamp(x, -700, -0x1p-8)), v_set(p[0])));
-    return _mm256_blendv_pd(x, r, neg);
-}
-
-/* elu': 1 for x > 0, alpha*exp(x) on [-700, 0]. */
-KV v4 vd_elu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    *redo =
-        _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q), _mm256_cmp_pd(x, v_set(-700), _CMP_LT_OQ));
-    v4 r = v_round(v_dd_mul_d(v_exp(v_clamp(x, -700, 0), v_set(0)), v_set(p[0])));
-    return _mm256_blendv_pd(v_set(1), r, neg);
-}
 
 #define K_SELU_SCALE 1.0507009873554804934193349852946
-#define K_SELU_SA_HI (K_SELU_SCALE * 1.6732632423543772848170429916717)
-
-/* selu: scale*x for x > 0, scale*alpha*expm1(x) on [-700, -2^-8]. */
-KV v4 vk_selu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    vdd sa = v_two_prod(v_set(K_SELU_SCALE), v_set(1.6732632423543772848170429916717));
-    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    *redo = _mm256_or_pd(_mm256_and_pd(neg, v_outside(x, -700, -0x1p-8)),
-                         _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-    v4 r = v_round(v_dd_mul(v_expm1_neg(v_clamp(x, -700, -0x1p-8)), sa));
-    return _mm256_blendv_pd(v_set(K_SELU_SCALE) * x, r, neg);
-}
-
-/* selu': scale for x > 0, scale*alpha*exp(x) on [-700, 0]. */
-KV v4 vd_selu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    vdd sa = v_two_prod(v_set(K_SELU_SCALE), v_set(1.6732632423543772848170429916717));
-    v4 neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    *redo =
-        _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q), _mm256_cmp_pd(x, v_set(-700), _CMP_LT_OQ));
-    v4 r = v_round(v_dd_mul(v_exp(v_clamp(x, -700, 0), v_set(0)), sa));
-    return _mm256_blendv_pd(v_set(K_SELU_SCALE), r, neg);
-}
-
-/* ---- celu ---- */
-
-#define vok_celu vok_elu
-
-/* q = x/alpha as a dd (celu_q's steps); lanes with huge q are redone anyway. */
-KV vdd v_celu_q(v4 x, v4 alpha)
-{
-    v4 q = x / alpha;
-    return (vdd){q, _mm256_fnmadd_pd(q, alpha, x) / alpha};
-}
-
-/* celu(x) = x (x > 0), alpha*expm1(x/alpha) for 2^-8 <= |x/alpha| <= 700. */
-KV v4 vk_celu(v4 x, const double *p, v4 *redo)
-{
-    v4 alpha = v_set(p[0]), neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    vdd q = v_celu_q(x, alpha);
-    *redo = _mm256_and_pd(neg, v_outside(v_abs(q.hi), 0x1p-8, 700));
-    v4 ok = _mm256_cmp_pd(v_abs(q.hi), v_set(700), _CMP_LE_OQ);
-    vdd e = v_exp(v_clamp(q.hi, -700, 700), _mm256_and_pd(q.lo, ok));
-    vdd em = v_two_sum(e.hi, v_set(-1));
-    em.lo = em.lo + e.lo;
-    return _mm256_blendv_pd(x, v_round(v_dd_mul_d(em, alpha)), neg);
-}
-
-/* celu'(x) = 1 (x > 0), exp(x/alpha) for |x/alpha| <= 660 (dd_scale's fast range). */
-KV v4 vd_celu(v4 x, const double *p, v4 *redo)
-{
-    v4 alpha = v_set(p[0]), neg = _mm256_cmp_pd(x, v_set(0), _CMP_LE_OQ);
-    vdd q = v_celu_q(x, alpha);
-    *redo = _mm256_or_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q),
-                         _mm256_and_pd(neg, v_outside(v_abs(q.hi), 0, 660)));
-    v4 ok = _mm256_cmp_pd(v_abs(q.hi), v_set(660), _CMP_LE_OQ);
-    vdd e = v_exp(v_clamp(q.hi, -660, 660), _mm256_and_pd(q.lo, ok));
-    return _mm256_blendv_pd(v_set(1), v_round(e), neg);
-}
 
 /* ---- float32 kernels (k_f32.h's plain-double steps) ---- */
 
@@ -325,9 +234,6 @@ KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
     return v_keep_nan(r, x);
 }
 
-KV_PAIR(elu)
-KV_PAIR(selu)
-KV_PAIR(celu)
 KV_PAIR(relu)
 KV_PAIR(leaky_relu)
 KV_PAIR(prelu)

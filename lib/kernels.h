@@ -27,10 +27,6 @@
 
 #include "num/gauss.h"
 
-/* selu's constants as PyTorch spells them (rounded to double). */
-#define SELU_ALPHA 1.6732632423543772848170429916717
-#define SELU_SCALE 1.0507009873554804934193349852946
-
 /* ---- logistic family ---------------------------------------------------- */
 
 /*
@@ -58,110 +54,6 @@ K_INLINE double d_softsign(double x, const double *p)
         return dd_scale(m.hi, m.lo, -1200);
     }
     return dd_round(dd_mul(r, r));
-}
-
-/* ---- exponential linear units ------------------------------------------- */
-
-/* elu(x) = x (x > 0), alpha*expm1(x) (x <= 0): expm1 in dd, not exp(x)-1,
- * which loses every digit near 0 (elu(-1e-10)). */
-K_INLINE double k_elu(double x, const double *p)
-{
-    if (!(x <= 0)) return x;
-    if (fabs(x) < 0x1p-900) return dd_mul_d_round((dd){p[0], 0}, x, 0); /* expm1(x) = x */
-    return dd_round(dd_mul_d(expm1_dd(x), p[0]));
-}
-
-/* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. */
-K_INLINE double d_elu(double x, const double *p)
-{
-    if (x != x) return x;
-    if (x > 0) return 1;
-    if (x < -1400) return 0 * p[0];
-    dde e = exp_dd(x, 0);
-    double a = p[0];
-    if (fabs(a) > 0x1p1000) a *= 0x1p-64, e.k += 64; /* mantissa*alpha must not overflow */
-    dd m = dd_mul_d((dd){e.hi, e.lo}, a);
-    return dd_scale(m.hi, m.lo, e.k);
-}
-
-/* scale*alpha exactly (its rounding alone would be half an ULP). */
-K_INLINE dd selu_sa(void)
-{
-    return two_prod(SELU_SCALE, SELU_ALPHA);
-}
-
-/* selu(x) = scale*x (x > 0), scale*alpha*expm1(x) (x <= 0). */
-K_INLINE double k_selu(double x, const double *p)
-{
-    (void)p;
-    if (!(x <= 0)) return x != x ? x : SELU_SCALE * x;
-    if (fabs(x) < 0x1p-900) return dd_mul_d_round(selu_sa(), x, 0); /* expm1(x) = x */
-    return dd_round(dd_mul(expm1_dd(x), selu_sa()));
-}
-
-/* selu'(x) = scale (x > 0), scale*alpha*exp(x) (x <= 0); selu'(0) = scale*alpha. */
-K_INLINE double d_selu(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    if (x > 0) return SELU_SCALE;
-    if (x < -1400) return 0;
-    dde e = exp_dd(x, 0);
-    dd m = dd_mul((dd){e.hi, e.lo}, selu_sa());
-    return dd_scale(m.hi, m.lo, e.k);
-}
-
-/* q = x/alpha as a dd (the remainder is exact): exp amplifies its rounding. */
-K_INLINE dd celu_q(double x, double alpha)
-{
-    double q = x / alpha;
-    if (!isfinite(q) || fabs(q) > 0x1p1000) return (dd){q, 0};
-    return (dd){q, fma(-q, alpha, x) / alpha};
-}
-
-/*
- * celu(x) = x (x > 0), alpha*expm1(x/alpha) (x <= 0).
- *  |q| < 2^-8: x*(1 + q/2 + q^2/6 + ...) = alpha*expm1(q) without forming q
- *              alone (x/alpha may underflow while the result is x).
- *  q > 700 (alpha < 0): alpha*e^q with e^q's exponent kept (may overflow,
- *              truly); q < -800: -alpha.
- */
-K_INLINE double k_celu(double x, const double *p)
-{
-    if (!(x <= 0)) return x;
-    double alpha = p[0];
-    dd q = celu_q(x, alpha);
-    if (fabs(q.hi) < 0x1p-8) {
-        double h = q.hi;
-        double s = h * h *
-                   (0x1.5555555555555p-3 +
-                    h * (0x1.5555555555555p-5 +
-                         h * (0x1.1111111111111p-7 +
-                              h * (0x1.6c16c16c16c17p-10 + h * 0x1.a01a01a01a01ap-13))));
-        dd b = fast_two_sum(1, 0.5 * h);
-        b.lo += 0.5 * q.lo + s;
-        return dd_mul_d_round(b, x, 0);
-    }
-    if (q.hi < -800) return -alpha;
-    if (q.hi > 1100) return alpha * HUGE_VAL;
-    dde e = exp_dd(q.hi, q.lo);
-    if (q.hi > 700) {
-        dd m = dd_mul_d((dd){e.hi, e.lo}, alpha);
-        return dd_scale(m.hi, m.lo, e.k);
-    }
-    dd d = dde_to_dd(e), em = two_sum(d.hi, -1);
-    em.lo += d.lo;
-    return dd_round(dd_mul_d(em, alpha));
-}
-
-/* celu'(x) = 1 (x > 0), exp(x/alpha) (x <= 0); celu'(0) = 1. */
-K_INLINE double d_celu(double x, const double *p)
-{
-    if (!(x <= 0)) return x != x ? x : 1;
-    dd q = celu_q(x, p[0]);
-    if (q.hi < -1400) return 0;
-    if (q.hi > 1100) return HUGE_VAL;
-    return dde_round(exp_dd(q.hi, q.lo));
 }
 
 /* ---- piecewise linear --------------------------------------------------- */

@@ -268,9 +268,6 @@ static int activ_has_avx2(void)
 ACTIV_EW_LOOPS_VEC(relu)
 ACTIV_EW_LOOPS_VEC(leaky_relu)
 ACTIV_EW_LOOPS_VEC(relu6)
-ACTIV_EW_LOOPS_VEC(elu)
-ACTIV_EW_LOOPS_VEC(selu)
-ACTIV_EW_LOOPS_VEC(celu)
 ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
@@ -346,70 +343,6 @@ const struct activ_fn activ_fn_relu6 = {
     .ulp_grad = 2,
     .accuracy = "exact.",
     .ew = &relu6_ew,
-};
-
-const struct activ_fn activ_fn_elu = {
-    .name = "elu",
-    .aliases = NO_ALIASES,
-    .summary = "Exponential linear unit: smooth negative saturation at -alpha.",
-    .pytorch = "torch.nn.functional.elu",
-    .params = LIST(activ_param_spec,
-                   REAL("alpha", 1, -INF, INF, 0, "saturation value -alpha for x -> -inf")),
-    .formula = "x if x > 0 else alpha*(exp(x) - 1)",
-    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
-    .derivative = "1 if x > 0 else alpha*exp(x)",
-    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
-    .range = "(min(-alpha, 0), inf)",
-    .kinks = LIST(activ_kink, {"0", "alpha", "elu'(0) = alpha"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "alpha*expm1(x) in double-double (exp(x) - 1 loses every digit near 0); "
-                "derivative alpha*exp(x) rounded once, subnormal tails included.",
-    .ew = &elu_ew,
-};
-
-const struct activ_fn activ_fn_selu = {
-    .name = "selu",
-    .aliases = NO_ALIASES,
-    .summary = "Scaled ELU with the self-normalising constants of Klambauer et al.",
-    .pytorch = "torch.nn.functional.selu",
-    .consts = LIST(activ_const, {"scale", SELU_SCALE}, {"alpha", SELU_ALPHA}),
-    .constants = "scale = 1.0507009873554804934193349852946, "
-                 "alpha = 1.6732632423543772848170429916717",
-    .formula = "scale*(x if x > 0 else alpha*(exp(x) - 1))",
-    .formula_tex = "\\lambda \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 "
-                   "\\end{cases}",
-    .derivative = "scale*(1 if x > 0 else alpha*exp(x))",
-    .derivative_tex = "\\lambda \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 "
-                      "\\end{cases}",
-    .range = "(-scale*alpha, inf)",
-    .kinks = LIST(activ_kink, {"0", "scale*alpha", "selu'(0) = scale*alpha"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "scale*alpha kept exact (its rounding alone is half an ULP), times expm1(x) "
-                "in double-double.",
-    .ew = &selu_ew,
-};
-
-const struct activ_fn activ_fn_celu = {
-    .name = "celu",
-    .aliases = NO_ALIASES,
-    .summary = "Continuously differentiable ELU.",
-    .pytorch = "torch.nn.functional.celu",
-    .params = LIST(activ_param_spec, REAL("alpha", 1, -INF, INF, ACTIV_PARAM_NONZERO,
-                                          "saturation value; must not be 0")),
-    .formula = "x if x > 0 else alpha*(exp(x/alpha) - 1)",
-    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x/\\alpha} - 1) & x \\le 0 "
-                   "\\end{cases}",
-    .derivative = "1 if x > 0 else exp(x/alpha)",
-    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & x \\le 0 \\end{cases}",
-    .range = "(-alpha if alpha > 0 else -inf, inf)",
-    .kinks = LIST(activ_kink, {"0", "1", "celu'(0) = 1"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "x/alpha kept exact (exp amplifies its rounding); near 0 "
-                "x*(1 + q/2 + q^2/6 + ...) so tiny x/alpha cannot underflow the result.",
-    .ew = &celu_ew,
 };
 
 const struct activ_fn activ_fn_softsign = {
