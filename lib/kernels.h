@@ -29,33 +29,6 @@
 
 /* ---- logistic family ---------------------------------------------------- */
 
-/*
- * softsign(x) = x/(1+|x|) in dd (1 + |x| rounds); +-Inf gives +-1
- * (Inf/Inf would be NaN).
- */
-K_INLINE double k_softsign(double x, const double *p)
-{
-    (void)p;
-    if (isinf(x)) return copysign(1.0, x);
-    if (x != x) return x;
-    return dd_round(dd_div((dd){x, 0}, two_sum(1, fabs(x))));
-}
-
-/* softsign'(x) = 1/(1+|x|)^2 as r*r, r = 1/(1+|x|) in dd: squaring 1+|x|
- * first would overflow at |x| ~ 1e154 while the true value is still normal. */
-K_INLINE double d_softsign(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    if (isinf(x)) return 0;
-    dd r = dd_recip(two_sum(1, fabs(x)));
-    if (fabs(x) > 0x1p500) { /* r^2 near DBL_MIN: square it scaled, round once */
-        dd m = dd_mul((dd){r.hi * 0x1p600, r.lo * 0x1p600}, (dd){r.hi * 0x1p600, r.lo * 0x1p600});
-        return dd_scale(m.hi, m.lo, -1200);
-    }
-    return dd_round(dd_mul(r, r));
-}
-
 /* ---- piecewise linear --------------------------------------------------- */
 
 /* relu(x) = max(x, 0), NaN kept; relu'(0) = 0. */

@@ -268,7 +268,6 @@ static int activ_has_avx2(void)
 ACTIV_EW_LOOPS_VEC(relu)
 ACTIV_EW_LOOPS_VEC(leaky_relu)
 ACTIV_EW_LOOPS_VEC(relu6)
-ACTIV_EW_LOOPS(softsign)
 ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
@@ -343,23 +342,6 @@ const struct activ_fn activ_fn_relu6 = {
     .ulp_grad = 2,
     .accuracy = "exact.",
     .ew = &relu6_ew,
-};
-
-const struct activ_fn activ_fn_softsign = {
-    .name = "softsign",
-    .aliases = NO_ALIASES,
-    .summary = "x/(1+|x|): like tanh with polynomial tails.",
-    .pytorch = "torch.nn.functional.softsign",
-    .formula = "x/(1 + abs(x))",
-    .formula_tex = "\\frac{x}{1 + |x|}",
-    .derivative = "1/(1 + abs(x))**2",
-    .derivative_tex = "\\frac{1}{(1 + |x|)^2}",
-    .range = "(-1, 1)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "x/(1+|x|) with 1+|x| exact; derivative as r*r, r = 1/(1+|x|): (1+|x|)^2 "
-                "overflows at 1e154.",
-    .ew = &softsign_ew,
 };
 
 const struct activ_fn activ_fn_hardtanh = {
