@@ -71,81 +71,10 @@ static inline int vok_any(const double *p)
 
 /* ---- piecewise-linear rows: the scalar kernels' selects, branch-free ---- */
 
-#define vok_relu       vok_any
-#define vok_leaky_relu vok_any
-#define vok_prelu      vok_any
-#define vok_relu6      vok_any
-#define vok_hardtanh   vok_any
 #define vok_softshrink vok_any
 #define vok_hardshrink vok_any
 #define vok_threshold  vok_any
 #define vok_hardswish  vok_any
-
-KV v4 vk_relu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    *redo = v_set(0);
-    return v_keep_nan(_mm256_blendv_pd(v_set(0), x, v_gt(x, 0)), x);
-}
-
-KV v4 vd_relu(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    *redo = v_set(0);
-    return v_keep_nan(_mm256_blendv_pd(v_set(0), v_set(1), v_gt(x, 0)), x);
-}
-
-KV v4 vk_leaky_relu(v4 x, const double *p, v4 *redo)
-{
-    *redo = v_set(0);
-    return _mm256_blendv_pd(v_set(p[0]) * x, x, v_gt(x, 0));
-}
-
-KV v4 vd_leaky_relu(v4 x, const double *p, v4 *redo)
-{
-    *redo = v_set(0);
-    return v_keep_nan(_mm256_blendv_pd(v_set(p[0]), v_set(1), v_gt(x, 0)), x);
-}
-
-#define vk_prelu vk_leaky_relu
-#define vd_prelu vd_leaky_relu
-
-/* clamp(x, lo, hi) as k_hardtanh: lo where x < lo, else hi where x > hi. */
-KV v4 v_hardtanh(v4 x, double lo, double hi)
-{
-    v4 r = _mm256_blendv_pd(x, v_set(hi), v_gt(x, hi));
-    return v_keep_nan(_mm256_blendv_pd(r, v_set(lo), v_lt(x, lo)), x);
-}
-
-KV v4 vk_hardtanh(v4 x, const double *p, v4 *redo)
-{
-    *redo = v_set(0);
-    return v_hardtanh(x, p[0], p[1]);
-}
-
-KV v4 vd_hardtanh(v4 x, const double *p, v4 *redo)
-{
-    *redo = v_set(0);
-    v4 in = _mm256_and_pd(v_gt(x, p[0]), v_lt(x, p[1]));
-    return v_keep_nan(_mm256_and_pd(in, v_set(1)), x);
-}
-
-/* relu6(-0.0) = +0: a zero result is +0. */
-KV v4 vk_relu6(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    *redo = v_set(0);
-    v4 r = v_hardtanh(x, 0, 6);
-    return _mm256_blendv_pd(r, v_set(0), _mm256_cmp_pd(r, v_set(0), _CMP_EQ_OQ));
-}
-
-KV v4 vd_relu6(v4 x, const double *p, v4 *redo)
-{
-    (void)p;
-    *redo = v_set(0);
-    v4 in = _mm256_and_pd(v_gt(x, 0), v_lt(x, 6));
-    return v_keep_nan(_mm256_and_pd(in, v_set(1)), x);
-}
 
 KV v4 vk_softshrink(v4 x, const double *p, v4 *redo)
 {
@@ -234,11 +163,6 @@ KV v4 vd_hardswish(v4 x, const double *p, v4 *redo)
     return v_keep_nan(r, x);
 }
 
-KV_PAIR(relu)
-KV_PAIR(leaky_relu)
-KV_PAIR(prelu)
-KV_PAIR(relu6)
-KV_PAIR(hardtanh)
 KV_PAIR(softshrink)
 KV_PAIR(hardshrink)
 KV_PAIR(threshold)

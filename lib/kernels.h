@@ -31,64 +31,6 @@
 
 /* ---- piecewise linear --------------------------------------------------- */
 
-/* relu(x) = max(x, 0), NaN kept; relu'(0) = 0. */
-K_INLINE double k_relu(double x, const double *p)
-{
-    (void)p;
-    return (x > 0 || x != x) ? x : 0.0;
-}
-
-K_INLINE double d_relu(double x, const double *p)
-{
-    (void)p;
-    if (x != x) return x;
-    return x > 0 ? 1 : 0;
-}
-
-K_INLINE double k_leaky_relu(double x, const double *p)
-{
-    return x > 0 ? x : p[0] * x;
-}
-
-/* leaky_relu'(0) = negative_slope. */
-K_INLINE double d_leaky_relu(double x, const double *p)
-{
-    if (x != x) return x;
-    return x > 0 ? 1 : p[0];
-}
-
-/* prelu with one shared weight: same shape as leaky_relu; prelu'(0) = weight. */
-#define k_prelu k_leaky_relu
-#define d_prelu d_leaky_relu
-
-/* hardtanh(x) = clamp(x, min_val, max_val); 0 derivative at both bounds. */
-K_INLINE double k_hardtanh(double x, const double *p)
-{
-    if (x != x) return x;
-    return x < p[0] ? p[0] : (x > p[1] ? p[1] : x);
-}
-
-K_INLINE double d_hardtanh(double x, const double *p)
-{
-    if (x != x) return x;
-    return (x > p[0] && x < p[1]) ? 1 : 0;
-}
-
-static const double relu6_bounds[2] = {0, 6};
-
-K_INLINE double k_relu6(double x, const double *p)
-{
-    (void)p;
-    double r = k_hardtanh(x, relu6_bounds);
-    return r == 0 ? 0.0 : r; /* relu6(-0.0) = +0 */
-}
-
-K_INLINE double d_relu6(double x, const double *p)
-{
-    (void)p;
-    return d_hardtanh(x, relu6_bounds);
-}
-
 /*
  * hardsigmoid(x) = clamp(alpha*x + beta, 0, 1).
  *  At the defaults (alpha exactly 1/6 as def_text says, beta 1/2) this is
@@ -181,18 +123,6 @@ K_INLINE double d_threshold(double x, const double *p)
 {
     if (x != x) return x;
     return x > p[0] ? 1 : 0;
-}
-
-K_INLINE double k_identity(double x, const double *p)
-{
-    (void)p;
-    return x;
-}
-
-K_INLINE double d_identity(double x, const double *p)
-{
-    (void)p;
-    return x != x ? x : 1;
 }
 
 #endif

@@ -265,106 +265,14 @@ static int activ_has_avx2(void)
 #define ACTIV_EW_LOOPS_VEC_DERIV(k) ACTIV_EW_LOOPS(k)
 #endif
 
-ACTIV_EW_LOOPS_VEC(relu)
-ACTIV_EW_LOOPS_VEC(leaky_relu)
-ACTIV_EW_LOOPS_VEC(relu6)
-ACTIV_EW_LOOPS_VEC(hardtanh)
 ACTIV_EW_LOOPS_VEC(hardsigmoid)
 ACTIV_EW_LOOPS_VEC(hardswish)
 ACTIV_EW_LOOPS_VEC(softshrink)
 ACTIV_EW_LOOPS_VEC(hardshrink)
 ACTIV_EW_LOOPS_VEC(threshold)
-ACTIV_EW_LOOPS_VEC(prelu)
-ACTIV_EW_LOOPS(identity)
 
 /* rowwise kernels live in rowwise.c */
 extern const struct activ_rw activ_softmax_rw, activ_log_softmax_rw;
-
-/* hardtanh: min_val < max_val (PyTorch asserts the same). */
-static activ_status hardtanh_check(const double *v, size_t *bad)
-{
-    if (v[0] < v[1]) return ACTIV_OK;
-    *bad = 1;
-    return ACTIV_EPARAM_ORDER;
-}
-
-const struct activ_fn activ_fn_relu = {
-    .name = "relu",
-    .aliases = NO_ALIASES,
-    .summary = "Rectified linear unit: the identity for positive x, 0 otherwise.",
-    .pytorch = "torch.nn.functional.relu",
-    .formula = "max(x, 0)",
-    .formula_tex = "\\mathrm{relu}(x) = \\max(x, 0)",
-    .derivative = "1 if x > 0 else 0",
-    .derivative_tex = "\\mathrm{relu}'(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 "
-                      "\\end{cases}",
-    .range = "[0, inf)",
-    .kinks = LIST(activ_kink, {"0", "0", "relu'(0) = 0"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "exact.",
-    .ew = &relu_ew,
-};
-
-const struct activ_fn activ_fn_leaky_relu = {
-    .name = "leaky_relu",
-    .aliases = NO_ALIASES,
-    .summary = "ReLU with a small slope for negative x, so the gradient never dies.",
-    .pytorch = "torch.nn.functional.leaky_relu",
-    .params =
-        LIST(activ_param_spec, REAL("negative_slope", 0.01, -INF, INF, 0, "slope for x <= 0")),
-    .formula = "x if x > 0 else negative_slope*x",
-    .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\text{negative\\_slope} \\cdot x & x \\le 0 "
-                   "\\end{cases}",
-    .derivative = "1 if x > 0 else negative_slope",
-    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\text{negative\\_slope} & x \\le 0 "
-                      "\\end{cases}",
-    .range = "(-inf, inf)",
-    .kinks = LIST(activ_kink, {"0", "negative_slope", "leaky_relu'(0) = negative_slope"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "one rounding (negative_slope*x).",
-    .ew = &leaky_relu_ew,
-};
-
-const struct activ_fn activ_fn_relu6 = {
-    .name = "relu6",
-    .aliases = NO_ALIASES,
-    .summary = "ReLU capped at 6 (MobileNet).",
-    .pytorch = "torch.nn.functional.relu6",
-    .formula = "min(max(x, 0), 6)",
-    .formula_tex = "\\min(\\max(x, 0), 6)",
-    .derivative = "1 if x > 0 and x < 6 else 0",
-    .derivative_tex = "\\begin{cases} 1 & 0 < x < 6 \\\\ 0 & \\text{otherwise} \\end{cases}",
-    .range = "[0, 6]",
-    .kinks = LIST(activ_kink, {"0", "0", "relu6'(0) = 0"}, {"6", "0", "relu6'(6) = 0"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "exact.",
-    .ew = &relu6_ew,
-};
-
-const struct activ_fn activ_fn_hardtanh = {
-    .name = "hardtanh",
-    .aliases = NO_ALIASES,
-    .summary = "tanh's piecewise-linear cousin: clamp(x, min_val, max_val).",
-    .pytorch = "torch.nn.functional.hardtanh",
-    .params = LIST(activ_param_spec, REAL("min_val", -1, -INF, INF, 0, "lower bound"),
-                   REAL("max_val", 1, -INF, INF, 0, "upper bound, > min_val")),
-    .check = hardtanh_check,
-    .formula = "min(max(x, min_val), max_val)",
-    .formula_tex = "\\min(\\max(x, \\text{min\\_val}), \\text{max\\_val})",
-    .derivative = "1 if x > min_val and x < max_val else 0",
-    .derivative_tex = "\\begin{cases} 1 & \\text{min\\_val} < x < \\text{max\\_val} \\\\ 0 & "
-                      "\\text{otherwise} \\end{cases}",
-    .range = "[min_val, max_val]",
-    .kinks = LIST(activ_kink, {"min_val", "0", "hardtanh'(min_val) = 0"},
-                  {"max_val", "0", "hardtanh'(max_val) = 0"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "exact.",
-    .ew = &hardtanh_ew,
-};
 
 const struct activ_fn activ_fn_hardsigmoid = {
     .name = "hardsigmoid",
@@ -472,40 +380,6 @@ const struct activ_fn activ_fn_threshold = {
     .ulp_grad = 2,
     .accuracy = "exact.",
     .ew = &threshold_ew,
-};
-
-const struct activ_fn activ_fn_prelu = {
-    .name = "prelu",
-    .aliases = NO_ALIASES,
-    .summary = "Parametric ReLU with one shared weight for x <= 0.",
-    .pytorch = "torch.nn.functional.prelu",
-    .params = LIST(activ_param_spec, REAL("weight", 0.25, -INF, INF, 0, "slope for x <= 0")),
-    .formula = "x if x > 0 else weight*x",
-    .formula_tex = "\\begin{cases} x & x > 0 \\\\ w x & x \\le 0 \\end{cases}",
-    .derivative = "1 if x > 0 else weight",
-    .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ w & x \\le 0 \\end{cases}",
-    .range = "(-inf, inf)",
-    .kinks = LIST(activ_kink, {"0", "weight", "prelu'(0) = weight"}),
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "one rounding (weight*x).",
-    .ew = &prelu_ew,
-};
-
-const struct activ_fn activ_fn_identity = {
-    .name = "identity",
-    .aliases = NAMES("linear"),
-    .summary = "The identity, for output layers and comparisons.",
-    .pytorch = "torch.nn.Identity",
-    .formula = "x",
-    .formula_tex = "x",
-    .derivative = "1",
-    .derivative_tex = "1",
-    .range = "(-inf, inf)",
-    .ulp_value = 1,
-    .ulp_grad = 2,
-    .accuracy = "exact.",
-    .ew = &identity_ew,
 };
 
 const struct activ_fn activ_fn_softmax = {
