@@ -28,6 +28,20 @@
  * four elements at a time, the redo lanes done by the scalar kernel from
  * saved inputs (so x and y may alias), the remainder by the scalar loop.
  * test_lib_api checks that every path gives the same bits.
+ *
+ * Conventions every kernel keeps:
+ *  - NaN in, NaN out, for values and derivatives (piecewise kernels test it
+ *    explicitly because comparisons with NaN are false).
+ *  - +-Inf in gives the IEEE limit (sigmoid(+Inf) = 1, elu'(-Inf) = 0).
+ *  - At kinks the derivative is PyTorch autograd's (see the row's kinks).
+ *  - Never -ffast-math: the stable forms rely on exact IEEE rounding.
+ *  - Smooth kernels compute in double-double (num/dd.h, num/exp.h) and round
+ *    once: within 1 ULP for values and 2 for derivatives, including tails
+ *    whose exponent is below DBL_MIN (carried separately in a dde until the
+ *    final rounding, so subnormal results are rounded once). The float32
+ *    forms need far less (num/plain.h).
+ *  - Each kernel's comment states its formula and the ranges it splits on,
+ *    and why.
  */
 #ifndef ACTIV_LOOPS_H
 #define ACTIV_LOOPS_H
