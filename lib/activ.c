@@ -20,32 +20,11 @@ unsigned activ_version_num(void)
 const char *activ_strerror(activ_status status)
 {
     switch (status) {
-    case ACTIV_OK:
-        return "success";
-    case ACTIV_EINVAL:
-        return "invalid argument";
-    case ACTIV_ENOTFOUND:
-        return "unknown activation";
-    case ACTIV_EPARAM_UNKNOWN:
-        return "unknown parameter";
-    case ACTIV_EPARAM_NOTFINITE:
-        return "parameter must be a finite number";
-    case ACTIV_EPARAM_RANGE:
-        return "parameter out of bounds";
-    case ACTIV_EPARAM_MISSING:
-        return "required parameter missing";
-    case ACTIV_EPARAM_ORDER:
-        return "parameters contradict each other";
-    case ACTIV_EPARAM_CHOICE:
-        return "parameter is not one of its choices";
-    case ACTIV_EPARAM_TYPE:
-        return "parameter has the wrong type";
-    case ACTIV_EGRAD_OUTPUT:
-        return "this derivative needs grad_output";
-    case ACTIV_EROW:
-        return "row length must divide the element count";
-    case ACTIV_ERANGE:
-        return "result overflowed";
+#define ACTIV_STATUS_CASE(name, number, sentence)                                                  \
+    case name:                                                                                     \
+        return sentence;
+        ACTIV_STATUS_LIST(ACTIV_STATUS_CASE)
+#undef ACTIV_STATUS_CASE
     }
     return "unknown status";
 }

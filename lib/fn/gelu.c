@@ -36,7 +36,7 @@ static const char *const gelu_choices[] = {
 
 /*
  * gelu(x) = x*Phi(x), exact form (approximate = "none"), with the Mills
- * ratio R (k_gauss.h): Q(a) = phi(a)*R(a) is the tail 1 - Phi(a).
+ * ratio R (num/gauss.h): Q(a) = phi(a)*R(a) is the tail 1 - Phi(a).
  *  x >= 0: x*(1 - phi(x)R(x)); x past 40.
  *  x <  0: x*phi(|x|)R(|x|), exponent kept: 1 + erf(x/sqrt 2) would cancel,
  *          and glibc's erfc is several ULP off in the tail. -0 past -40.

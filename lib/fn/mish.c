@@ -81,7 +81,7 @@ K_INLINE double mish_grad(double x, const double *p)
 }
 
 /*
- * mish(x) = x*tanh(softplus(x)), kernels.h's one-division forms in double
+ * float32: mish_value's one-division forms in plain double
  * with E = exp(-|x|): x*(1+2E)/(1+2E+2E^2) (x > 0), x*n/(n+2), n = E(E+2)
  * (x <= 0); all terms positive. x past 20; -0 below -700 (x*e^x is far below
  * the floats).
@@ -101,7 +101,7 @@ K_INLINE double mish_value_f32(double x, const double *p)
 }
 
 /*
- * mish'(x), kernels.h's fractions in double with E = exp(-|x|), |x| <= 700:
+ * float32: mish_grad's fractions in plain double with E = exp(-|x|), |x| <= 700:
  *  x > 0:  ((1+2E)D + 4xE^2(1+E))/D^2, D = 1+2E+2E^2 (positive terms); 1 past 40.
  *  x <= 0: E((E+2)(n+2) + 4x(1+E))/(n+2)^2, n = E(E+2): the bracket cancels
  *          only next to the root (patch there, radius 2^-6: at most 9 of the
@@ -124,7 +124,7 @@ K_INLINE double mish_grad_f32(double x, const double *p)
 }
 
 #ifdef K_HAVE_VEC
-/* mish on 2^-900 <= |x| <= 700: kernels.h's one-division form; x past 20
+/* mish on 2^-900 <= |x| <= 700: mish_value's one-division form; x past 20
  * (the scalar kernel's x) in the vector too. */
 KV void mish_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
@@ -149,7 +149,7 @@ KV void mish_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
     });
 }
 
-/* mish' on |x| <= 700, x <= 40, away from the root: d_mish's one fraction. */
+/* mish' on |x| <= 700, x <= 40, away from the root: mish_grad's one fraction. */
 KV void mish_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
     (void)p;

@@ -222,7 +222,7 @@ KV vdd exp_shift4(v4 xv, double m, double cut, int *ok)
     return v_exp(_mm256_and_pd(d.hi, okv), _mm256_and_pd(d.lo, okv));
 }
 
-/* exp_shift4 on two groups, their steps interleaved (k_vec.h's vw_exp). */
+/* exp_shift4 on two groups, their steps interleaved (num/vexp.h's vw_exp). */
 KV void exp_shift8(const v4 *xv, double m, double cut, vdd *e, int *ok)
 {
     v4 dh[2], dl[2];
@@ -235,7 +235,7 @@ KV void exp_shift8(const v4 *xv, double m, double cut, vdd *e, int *ok)
     vw_exp(2, dh, dl, e);
 }
 
-/* The same in plain double (k_f32.h's exp_p, the rounding of x - m carried
+/* The same in plain double (num/plain.h's exp_p, the rounding of x - m carried
  * as the factor 1 + d.lo): relative error below 2^-50, for float32 outputs
  * that need no more (the softmax VJP's y_i). Returned as (e, 0). */
 KV void exp_shift8_p(const v4 *xv, double m, double cut, vdd *e, int *ok)

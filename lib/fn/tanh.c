@@ -199,7 +199,7 @@ K_INLINE double tanhshrink_grad(double x, const double *p)
 
 /*
  * tanhshrink(x) = x - tanh(x): below 1/8 x^3*(1/3 - 2x^2/15 + ...) (the
- * series of kernels.h, its first seven terms in double: truncation 2^-51),
+ * series of tanhshrink_value, its first seven terms in double: truncation 2^-51),
  * since x - tanh(x) cancels; else a - tanh_p(a) with x's sign (the
  * cancellation costs at most 8 bits at 1/8: below 2^-40 there, far inside a
  * float ULP). Its derivative tanh(x)^2.
