@@ -342,22 +342,15 @@ KV void gelu_exact_vec_f32(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
  * 10 and -0 past -30 blended in, NaN (and the root patch) to the scalar kernel. */
 KV void gelu_tanh_vec_f32(int W, int deriv, const v4 *x, v4 *r, v4 *redo)
 {
-    v4 xc[2], w[2], e[2], sp[2], sm[2];
+    v4 xc[2], w[2], sp[2], sm[2];
     KV_EACH(W, {
         xc[h] = v_clamp(x[h], -30, 10);
         redo[h] = v_isnan(x[h]);
         if (deriv) redo[h] = _mm256_or_pd(redo[h], v_near(x[h], &k_root_gelu_tanh));
         w[h] = (xc[h] * v_set(GELU_2K_HI)) *
                _mm256_fmadd_pd(v_set(GELU_C_HI), xc[h] * xc[h], v_set(1));
-        e[h] = -_mm256_min_pd(v_abs(w[h]), v_set(700));
     });
-    vw_exp_p(W, e, e);
-    KV_EACH(W, {
-        v4 big = v_set(1) / (v_set(1) + e[h]), small = e[h] * big;
-        v4 pos = _mm256_cmp_pd(w[h], v_set(0), _CMP_GE_OQ);
-        sp[h] = _mm256_blendv_pd(small, big, pos);
-        sm[h] = _mm256_blendv_pd(big, small, pos);
-    });
+    vw_gf_sig(W, w, sp, sm);
     KV_EACH(W, {
         v4 v;
         if (deriv) {

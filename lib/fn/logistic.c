@@ -262,6 +262,17 @@ static inline int softplus_vec_ok(const double *p)
     return softplus_moderate(p);
 }
 
+/* softplus_linear on four lanes: t = beta*x exactly, and the lanes where
+ * the exact t is above the threshold. */
+KV v4 v_softplus_linear(const double *p, v4 x, vdd *t)
+{
+    *t = v_two_prod(v_set(p[SOFTPLUS_BETA]), x);
+    v4 th = v_set(p[SOFTPLUS_THRESHOLD]);
+    return _mm256_or_pd(_mm256_cmp_pd(t->hi, th, _CMP_GT_OQ),
+                        _mm256_and_pd(_mm256_cmp_pd(t->hi, th, _CMP_EQ_OQ),
+                                      _mm256_cmp_pd(t->lo, v_set(0), _CMP_GT_OQ)));
+}
+
 /* softplus_core(beta*x)/beta below the threshold, x above it; |t| > 700 and
  * quotients outside dd_scale's fast range to the scalar kernel. */
 KV void softplus_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
@@ -269,11 +280,7 @@ KV void softplus_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
     vdd t[2], s[2];
     v4 lin[2], ok[2];
     KV_EACH(W, {
-        t[h] = v_two_prod(v_set(p[SOFTPLUS_BETA]), x[h]);
-        v4 th = v_set(p[SOFTPLUS_THRESHOLD]);
-        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
-                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
-                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
+        lin[h] = v_softplus_linear(p, x[h], &t[h]);
         ok[h] = _mm256_cmp_pd(v_abs(t[h].hi), v_set(700), _CMP_LE_OQ);
         t[h].hi = _mm256_and_pd(t[h].hi, ok[h]), t[h].lo = _mm256_and_pd(t[h].lo, ok[h]);
     });
@@ -292,11 +299,8 @@ KV void softplus_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 KV void softplus_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 {
     KV_EACH(W, {
-        vdd t = v_two_prod(v_set(p[SOFTPLUS_BETA]), x[h]);
-        v4 th = v_set(p[SOFTPLUS_THRESHOLD]);
-        v4 lin = _mm256_or_pd(_mm256_cmp_pd(t.hi, th, _CMP_GT_OQ),
-                              _mm256_and_pd(_mm256_cmp_pd(t.hi, th, _CMP_EQ_OQ),
-                                            _mm256_cmp_pd(t.lo, v_set(0), _CMP_GT_OQ)));
+        vdd t;
+        v4 lin = v_softplus_linear(p, x[h], &t);
         v4 a = v_abs(t.hi), neg = _mm256_cmp_pd(t.hi, v_set(0), _CMP_LT_OQ);
         v4 al = _mm256_blendv_pd(t.lo, -t.lo, neg);
         redo[h] = _mm256_andnot_pd(lin, v_outside(a, 0, 700));
@@ -315,11 +319,7 @@ KV void softplus_value_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *r
     v4 a[2], al[2], E[2], L[2], lin[2];
     vdd t[2];
     KV_EACH(W, {
-        t[h] = v_two_prod(v_set(p[SOFTPLUS_BETA]), x[h]);
-        v4 th = v_set(p[SOFTPLUS_THRESHOLD]);
-        lin[h] = _mm256_or_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_GT_OQ),
-                              _mm256_and_pd(_mm256_cmp_pd(t[h].hi, th, _CMP_EQ_OQ),
-                                            _mm256_cmp_pd(t[h].lo, v_set(0), _CMP_GT_OQ)));
+        lin[h] = v_softplus_linear(p, x[h], &t[h]);
         redo[h] = v_isnan(x[h]);
         a[h] = v_abs(t[h].hi);
         v4 in = _mm256_cmp_pd(a[h], v_set(700), _CMP_LE_OQ);
