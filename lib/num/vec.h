@@ -11,8 +11,8 @@
  * once, their steps alternating (KV_EACH), and the costly helpers come in
  * stages (num/vexp.h's vx_ for exp, num/vgauss.h's vm_ for the Mills ratio)
  * so that independent chains of one element (phi and R in gelu) run side by
- * side too. Table rows are read by 16-byte loads and unpacks (v_rows2), which
- * take fewer instructions than gathers.
+ * side too. Table rows are read by 16-byte loads and unpacks (v_rows2),
+ * cheaper than gathers here.
  */
 #ifndef ACTIV_NUM_VEC_H
 #define ACTIV_NUM_VEC_H
