@@ -20,32 +20,11 @@ unsigned activ_version_num(void)
 const char *activ_strerror(activ_status status)
 {
     switch (status) {
-    case ACTIV_OK:
-        return "success";
-    case ACTIV_EINVAL:
-        return "invalid argument";
-    case ACTIV_ENOTFOUND:
-        return "unknown activation";
-    case ACTIV_EPARAM_UNKNOWN:
-        return "unknown parameter";
-    case ACTIV_EPARAM_NOTFINITE:
-        return "parameter must be a finite number";
-    case ACTIV_EPARAM_RANGE:
-        return "parameter out of bounds";
-    case ACTIV_EPARAM_MISSING:
-        return "required parameter missing";
-    case ACTIV_EPARAM_ORDER:
-        return "parameters contradict each other";
-    case ACTIV_EPARAM_CHOICE:
-        return "parameter is not one of its choices";
-    case ACTIV_EPARAM_TYPE:
-        return "parameter has the wrong type";
-    case ACTIV_EGRAD_OUTPUT:
-        return "this derivative needs grad_output";
-    case ACTIV_EROW:
-        return "row length must divide the element count";
-    case ACTIV_ERANGE:
-        return "result overflowed";
+#define ACTIV_STATUS_CASE(name, number, sentence)                                                  \
+    case name:                                                                                     \
+        return sentence;
+        ACTIV_STATUS_LIST(ACTIV_STATUS_CASE)
+#undef ACTIV_STATUS_CASE
     }
     return "unknown status";
 }
@@ -59,7 +38,7 @@ size_t activ_count(void)
 
 const activ_fn *activ_at(size_t i)
 {
-    return i < activ_registry_len ? &activ_registry[i] : NULL;
+    return i < activ_registry_len ? activ_registry[i] : NULL;
 }
 
 const char *activ_name(const activ_fn *f)
@@ -191,7 +170,7 @@ const activ_fn *activ_find_n(const char *name, size_t len)
     size_t k = normalise(name, len, norm);
     if (k == 0 || k > NORM_MAX) return NULL;
     for (size_t i = 0; i < activ_registry_len; i++) {
-        const activ_fn *f = &activ_registry[i];
+        const activ_fn *f = activ_registry[i];
         if (same_name(norm, k, f->name)) return f;
         for (const char *const *a = f->aliases; *a; a++)
             if (same_name(norm, k, *a)) return f;
@@ -267,7 +246,7 @@ size_t activ_suggest(const char *name, size_t len, const activ_fn **out, size_t 
      * recomputing the scores per pass is cheaper than storing them) */
     for (size_t s = 0; s <= 3 && n < cap; s++)
         for (size_t i = 0; i < activ_registry_len && n < cap; i++)
-            if (best_score(q, k, &activ_registry[i]) == s) out[n++] = &activ_registry[i];
+            if (best_score(q, k, activ_registry[i]) == s) out[n++] = activ_registry[i];
     return n;
 }
 

@@ -4,6 +4,9 @@
  *
  *   make bench-lib                      every row
  *   build/tools/bench_lib gelu softmax  only the rows named (RUNS=n: best of n)
+ *   BENCH_N=8000 RUNS=1 valgrind --tool=callgrind build/tools/bench_lib relu
+ *                                       fewer elements (a multiple of 1000), e.g.
+ *                                       to count instructions
  *
  * Inputs are spread over [-20, 20] (where the functions are not constant);
  * each figure is the best of several runs of process CPU time, to keep
@@ -20,10 +23,11 @@
 
 #include "activ.h"
 
-#define N    1000000
+#define NMAX 1000000
 #define RUNS 7
 
 static int runs = RUNS;
+static size_t nel = NMAX;
 
 static double now(void)
 {
@@ -32,18 +36,18 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static double x64[N], y64[N], g64[N];
-static float x32[N], y32[N], g32[N];
+static double x64[NMAX], y64[NMAX], g64[NMAX];
+static float x32[NMAX], y32[NMAX], g32[NMAX];
 
 /* The baseline everyone writes first. */
 static __attribute__((noinline)) void naive_sigmoid(void)
 {
-    for (size_t i = 0; i < N; i++) y64[i] = 1 / (1 + exp(-x64[i]));
+    for (size_t i = 0; i < nel; i++) y64[i] = 1 / (1 + exp(-x64[i]));
 }
 
 static __attribute__((noinline)) void naive_sigmoid_f(void)
 {
-    for (size_t i = 0; i < N; i++) y32[i] = 1 / (1 + expf(-x32[i]));
+    for (size_t i = 0; i < nel; i++) y32[i] = 1 / (1 + expf(-x32[i]));
 }
 
 typedef enum { V64, D64, V32, D32 } which;
@@ -53,16 +57,16 @@ static void run_once(const activ_params *p, which w)
     size_t row = activ_kind_of(p->fn) == ACTIV_ROWWISE ? 1000 : 0;
     switch (w) {
     case V64:
-        activ_eval(p, x64, y64, N, row, NULL);
+        activ_eval(p, x64, y64, nel, row, NULL);
         break;
     case D64:
-        activ_grad(p, x64, x64, g64, N, row, NULL);
+        activ_grad(p, x64, x64, g64, nel, row, NULL);
         break;
     case V32:
-        activ_eval_f32(p, x32, y32, N, row, NULL);
+        activ_eval_f32(p, x32, y32, nel, row, NULL);
         break;
     case D32:
-        activ_grad_f32(p, x32, x32, g32, N, row, NULL);
+        activ_grad_f32(p, x32, x32, g32, nel, row, NULL);
         break;
     }
 }
@@ -82,7 +86,7 @@ static double time_it(const activ_params *p, which w)
         t = now() - t;
         if (t < best) best = t;
     }
-    return best * 1e9 / N;
+    return best * 1e9 / nel;
 }
 
 /* Bind f with valid parameters: defaults, or threshold's required ones. */
@@ -119,16 +123,18 @@ int main(int argc, char **argv)
 {
     const char *r = getenv("RUNS");
     if (r && atoi(r) > 0) runs = atoi(r);
+    const char *bn = getenv("BENCH_N");
+    if (bn && atol(bn) >= 1000 && atol(bn) <= NMAX && atol(bn) % 1000 == 0) nel = (size_t)atol(bn);
     srand(1);
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < nel; i++) {
         x64[i] = 40.0 * rand() / RAND_MAX - 20;
         x32[i] = (float)x64[i];
     }
     double base64 = time_it(NULL, V64), base32 = time_it(NULL, V32);
-    printf("ns/element (CPU time), %d elements, best of %d (rowwise: rows of 1000; derivative of "
+    printf("ns/element (CPU time), %zu elements, best of %d (rowwise: rows of 1000; derivative of "
            "rowwise "
            "= VJP)\n",
-           N, runs);
+           nel, runs);
     printf("%-14s %8s %8s %8s %8s  %27s\n", "function", "f64", "f64'", "f32", "f32'",
            "over naive (f64 and f32)");
     printf("%-14s %8.2f %8s %8.2f %8s  %6s %6s %6s %6s\n", "naive sigmoid", base64, "", base32, "",

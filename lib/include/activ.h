@@ -46,23 +46,47 @@ ACTIV_API unsigned activ_version_num(void);
 
 /* ---- Status codes ------------------------------------------------------- */
 
-typedef enum activ_status {
-    ACTIV_OK = 0,
-    ACTIV_EINVAL = 1,           /* NULL pointer or impossible size from the caller */
-    ACTIV_ENOTFOUND = 2,        /* no activation (or alias) with that name */
-    ACTIV_EPARAM_UNKNOWN = 3,   /* the activation has no parameter with that name */
-    ACTIV_EPARAM_NOTFINITE = 4, /* parameter value is NaN or infinite */
-    ACTIV_EPARAM_RANGE = 5,     /* parameter value outside its bounds */
-    ACTIV_EPARAM_MISSING = 6,   /* a required parameter was not set */
-    ACTIV_EPARAM_ORDER = 7,     /* parameters contradict each other (min_val >= max_val) */
-    ACTIV_EPARAM_CHOICE = 8,    /* string parameter is not one of its choices */
-    ACTIV_EPARAM_TYPE = 9,      /* number given for a string parameter or vice versa */
-    ACTIV_EGRAD_OUTPUT = 10,    /* this derivative needs grad_output (softmax) */
-    ACTIV_EROW = 11,            /* row length is 0 or does not divide the element count */
-    ACTIV_ERANGE = 12,          /* a finite input gave an infinite result (true overflow);
-                                   every output is still written, IEEE style */
-    /* next free: 13 */
-} activ_status;
+/* Every status code, once, as X(name, number, sentence), each after a
+ * comment saying what it means. The enum and activ_strerror's sentences are
+ * expanded from this list; ACTIV_STATUS_LIST(X) with an X of your own gives
+ * a table of them. */
+#define ACTIV_STATUS_LIST(X)                                                                       \
+    X(ACTIV_OK, 0, "success")                                                                      \
+    /* NULL pointer or impossible size from the caller */                                          \
+    X(ACTIV_EINVAL, 1, "invalid argument")                                                         \
+    /* no activation (or alias) with that name */                                                  \
+    X(ACTIV_ENOTFOUND, 2, "unknown activation")                                                    \
+    /* the activation has no parameter with that name */                                           \
+    X(ACTIV_EPARAM_UNKNOWN, 3, "unknown parameter")                                                \
+    /* parameter value is NaN or infinite */                                                       \
+    X(ACTIV_EPARAM_NOTFINITE, 4, "parameter must be a finite number")                              \
+    /* parameter value outside its bounds */                                                       \
+    X(ACTIV_EPARAM_RANGE, 5, "parameter out of bounds")                                            \
+    /* a required parameter was not set */                                                         \
+    X(ACTIV_EPARAM_MISSING, 6, "required parameter missing")                                       \
+    /* parameters contradict each other (min_val >= max_val) */                                    \
+    X(ACTIV_EPARAM_ORDER, 7, "parameters contradict each other")                                   \
+    /* string parameter is not one of its choices */                                               \
+    X(ACTIV_EPARAM_CHOICE, 8, "parameter is not one of its choices")                               \
+    /* number given for a string parameter or vice versa */                                        \
+    X(ACTIV_EPARAM_TYPE, 9, "parameter has the wrong type")                                        \
+    /* this derivative needs grad_output (softmax) */                                              \
+    X(ACTIV_EGRAD_OUTPUT, 10, "this derivative needs grad_output")                                 \
+    /* row length is 0 or does not divide the element count */                                     \
+    X(ACTIV_EROW, 11, "row length must divide the element count")                                  \
+    /* a finite input gave an infinite result (true overflow); every output is                     \
+     * still written, IEEE style */                                                                \
+    X(ACTIV_ERANGE, 12, "result overflowed")
+/* next free: 13 */
+
+#define ACTIV_STATUS_ENUM_(name, number, sentence) name = number,
+typedef enum activ_status { ACTIV_STATUS_LIST(ACTIV_STATUS_ENUM_) } activ_status;
+#undef ACTIV_STATUS_ENUM_
+
+/* How many codes there are; they are numbered 0 .. ACTIV_STATUS_COUNT - 1. */
+#define ACTIV_STATUS_ONE_(name, number, sentence) +1
+enum { ACTIV_STATUS_COUNT = 0 ACTIV_STATUS_LIST(ACTIV_STATUS_ONE_) };
+#undef ACTIV_STATUS_ONE_
 
 /* A static English sentence for a status code, never NULL (unknown codes get
  * "unknown status"). */

@@ -33,14 +33,27 @@ END_TEST
 
 START_TEST(strerror_every_code)
 {
-    /* every code has its own sentence; unknown codes one fixed sentence */
-    for (int a = ACTIV_OK; a <= ACTIV_ERANGE; a++) {
-        const char *s = activ_strerror((activ_status)a);
+    /* every code of the list has its own sentence, the list's; the codes are
+     * numbered 0 .. ACTIV_STATUS_COUNT - 1; unknown codes one fixed sentence */
+#define CODE(name, number, sentence) {name, number, sentence},
+    static const struct {
+        activ_status code;
+        int number;
+        const char *sentence;
+    } codes[] = {ACTIV_STATUS_LIST(CODE)};
+#undef CODE
+    ck_assert_uint_eq(sizeof codes / sizeof codes[0], ACTIV_STATUS_COUNT);
+    for (int a = 0; a < ACTIV_STATUS_COUNT; a++) {
+        ck_assert_int_eq(codes[a].code, a);
+        ck_assert_int_eq(codes[a].number, a);
+        const char *s = activ_strerror(codes[a].code);
         ck_assert_ptr_nonnull(s);
+        ck_assert_str_eq(s, codes[a].sentence);
         ck_assert_msg(strlen(s) > 3 && strcmp(s, "unknown status") != 0, "code %d", a);
-        for (int b = ACTIV_OK; b < a; b++) ck_assert_str_ne(s, activ_strerror((activ_status)b));
+        for (int b = 0; b < a; b++) ck_assert_str_ne(s, activ_strerror(codes[b].code));
     }
-    ck_assert_str_eq(activ_strerror((activ_status)13), "unknown status");
+    ck_assert_int_eq(ACTIV_ERANGE, ACTIV_STATUS_COUNT - 1);
+    ck_assert_str_eq(activ_strerror((activ_status)ACTIV_STATUS_COUNT), "unknown status");
     ck_assert_str_eq(activ_strerror((activ_status)-1), "unknown status");
 }
 END_TEST
@@ -64,6 +77,10 @@ START_TEST(registry_rows_are_complete)
     for (size_t k = 0; k < activ_kink_count(f); k++) ck_assert_ptr_nonnull(activ_kink_at(f, k));
     ck_assert_ptr_null(activ_kink_at(f, activ_kink_count(f)));
     ck_assert_ptr_null(activ_param_at(f, activ_param_count(f)));
+    for (size_t k = 0; k < activ_param_count(f); k++) { /* no hole among the named indices */
+        ck_assert_ptr_nonnull(activ_param_at(f, k)->name);
+        ck_assert_ptr_nonnull(activ_param_at(f, k)->doc);
+    }
     ck_assert_ptr_null(activ_const_at(f, activ_const_count(f)));
     ck_assert(activ_param_count(f) <= ACTIV_MAX_PARAMS);
     /* names are unique across names and aliases */

@@ -1,5 +1,5 @@
 /*
- * k_exp.h - exp, expm1, log, tanh and sigmoid in double-double (internal).
+ * num/exp.h - exp, expm1, log, tanh and sigmoid in double-double (internal).
  *
  * glibc's exp is within 0.51 ULP, but sigmoid(x) = e/(1+e) passes that error
  * on whole and then rounds again (1.01 ULP), and exp(t) multiplies the
@@ -8,11 +8,11 @@
  * error about 2^-66, arguments given as double-doubles, results as dd with a
  * separate exponent so tails far below DBL_MIN round only once.
  */
-#ifndef ACTIV_K_EXP_H
-#define ACTIV_K_EXP_H
+#ifndef ACTIV_NUM_EXP_H
+#define ACTIV_NUM_EXP_H
 
-#include "k_dd.h"
-#include "k_tables.h"
+#include "num/dd.h"
+#include "num/tables.h"
 
 #define K_EXP_SHIFT 0x1.8p52 /* adding it rounds to an integer */
 

@@ -1,5 +1,5 @@
 /*
- * k_dd.h - double-double arithmetic for the kernels (internal).
+ * num/dd.h - double-double arithmetic for the kernels (internal).
  *
  * A dd is an unevaluated sum hi + lo with |lo| <= ulp(hi)/2: about 106 bits.
  * The kernels compute in dd and round once at the end, which is how they stay
@@ -9,8 +9,8 @@
  * IEEE arithmetic: never -ffast-math, and no contraction of a*b+c behind our
  * back (GCC does not contract in ISO C mode; clang is told here).
  */
-#ifndef ACTIV_K_DD_H
-#define ACTIV_K_DD_H
+#ifndef ACTIV_NUM_DD_H
+#define ACTIV_NUM_DD_H
 
 #include <math.h>
 #include <stdint.h>
@@ -21,7 +21,7 @@
 #endif
 
 /* Forced inlining: the array loops are compiled twice (baseline and FMA,
- * registry.c), and only code inlined into them gets the FMA instructions. */
+ * loops.h), and only code inlined into them gets the FMA instructions. */
 #if defined(__GNUC__)
 #define K_INLINE static inline __attribute__((always_inline))
 #else

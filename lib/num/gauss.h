@@ -1,11 +1,11 @@
 /*
- * k_gauss.h - the normal distribution for gelu, and polynomial patches at
+ * num/gauss.h - the normal distribution for gelu, and polynomial patches at
  * the roots of derivatives (internal).
  */
-#ifndef ACTIV_K_GAUSS_H
-#define ACTIV_K_GAUSS_H
+#ifndef ACTIV_NUM_GAUSS_H
+#define ACTIV_NUM_GAUSS_H
 
-#include "k_exp.h"
+#include "num/exp.h"
 
 #define K_INV_SQRT2PI_HI 0x1.9884533d43651p-2 /* 1/sqrt(2 pi) */
 #define K_INV_SQRT2PI_LO -0x1.cbc0d30ebfd15p-56
