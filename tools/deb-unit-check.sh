@@ -37,13 +37,15 @@ check "binary POST /eval" sh -c "printf '\\000\\000\\000\\000\\000\\000\\000\\00
 
 pid=$(prop MainPID)
 status=/proc/$pid/status
+# every check of the process fails, rather than passes, without one
+[ "$pid" -gt 0 ] && [ -r "$status" ] || { bad "no main process (MainPID=$pid)"; status=/nonexistent; pid=1; }
 check "runs as a dynamic user, not root" sh -c "uid=\$(awk '/^Uid:/ {print \$2}' $status); echo uid \$uid; [ \$uid -ge 61184 ] && [ \$uid -le 65519 ]"
-check "no capabilities" sh -c "grep -E '^Cap(Eff|Prm|Bnd|Amb):' $status; ! grep -E '^Cap(Eff|Prm|Bnd|Amb):' $status | grep -qv '0000000000000000'"
+check "no capabilities" sh -c "[ -r $status ] && grep -E '^Cap(Eff|Prm|Bnd|Amb):' $status && ! grep -E '^Cap(Eff|Prm|Bnd|Amb):' $status | grep -qv '0000000000000000'"
 check "NoNewPrivs and a seccomp filter" sh -c "grep -E '^(NoNewPrivs|Seccomp):' $status; grep -q '^NoNewPrivs:[[:space:]]*1' $status && grep -q '^Seccomp:[[:space:]]*2' $status"
 check "SCHED_BATCH kept under the system-call filter" sh -c "chrt -p $pid; chrt -p $pid | grep -q SCHED_BATCH &&
     ! journalctl -b -u activd.service | grep 'using the normal policy'"
 check "ProtectSystem=strict: / is read-only for the service" sh -c "awk '\$5 == \"/\" {print \$6}' /proc/$pid/mountinfo | grep -q '^ro'"
-check "ProtectHome: /root is empty for the service" sh -c "[ -n \"\$(ls -A /root)\" ] && [ -z \"\$(nsenter -t $pid -m ls -A /root 2>/dev/null)\" ]"
+check "ProtectHome: /root is empty for the service" sh -c "[ -r $status ] && [ -n \"\$(ls -A /root)\" ] && [ -z \"\$(nsenter -t $pid -m ls -A /root 2>/dev/null)\" ]"
 
 check "systemctl stop: drained, exit 0" sh -c "systemctl stop activd.service; systemctl show -p Result -p ExecMainStatus activd.service |
     tee /dev/stderr | sort | tr '\\n' ' ' | grep -q 'ExecMainStatus=0 Result=success'"
