@@ -177,7 +177,7 @@ format-check:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # ---- layers ------------------------------------------------------------------
 # docs/architecture.md: no include goes up a layer, no include circle.

@@ -24,6 +24,7 @@ ensure_cache() {
     [ -f "$CACHE" ] && return
     command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
     tmp=$(mktemp -d)
+    chmod 755 "$tmp" # it becomes /: mktemp's 700 would shut every other user out
     echo "debian12-root.sh: debootstrap bookworm (once; cached in $CACHE)" >&2
     debootstrap --variant=minbase bookworm "$tmp" "$MIRROR" >/dev/null
     # the security and update suites, as an installed Debian 12 has them
@@ -55,6 +56,7 @@ create)
     [ ! -e "$dir" ] || { echo "debian12-root.sh: $dir exists" >&2; exit 2; }
     mkdir -p "$dir"
     tar -C "$dir" -xf "$CACHE"
+    chmod 755 "$dir" # caches made before the chmod above have / at 700
     ;;
 run)
     shift 2
