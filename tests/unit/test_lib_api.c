@@ -52,7 +52,7 @@ START_TEST(strerror_every_code)
         ck_assert_msg(strlen(s) > 3 && strcmp(s, "unknown status") != 0, "code %d", a);
         for (int b = 0; b < a; b++) ck_assert_str_ne(s, activ_strerror(codes[b].code));
     }
-    ck_assert_int_eq(ACTIV_ERANGE, ACTIV_STATUS_COUNT - 1);
+    ck_assert_int_eq(ACTIV_EORDER, ACTIV_STATUS_COUNT - 1);
     ck_assert_str_eq(activ_strerror((activ_status)ACTIV_STATUS_COUNT), "unknown status");
     ck_assert_str_eq(activ_strerror((activ_status)-1), "unknown status");
 }
