@@ -34,12 +34,13 @@ K_INLINE double elu_value(double x, const double *p)
     return dd_round(dd_mul_d(expm1_dd(x), p[ELU_ALPHA]));
 }
 
-/* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. */
+/* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. 0 only past
+ * -1500: alpha up to 2^1024 keeps alpha*e^x a subnormal down to -1455. */
 K_INLINE double elu_grad(double x, const double *p)
 {
     if (x != x) return x;
     if (x > 0) return 1;
-    if (x < -1400) return 0 * p[ELU_ALPHA];
+    if (x < -1500) return 0 * p[ELU_ALPHA];
     dde e = exp_dd(x, 0);
     double a = p[ELU_ALPHA];
     if (fabs(a) > 0x1p1000) a *= 0x1p-64, e.k += 64; /* mantissa*alpha must not overflow */
@@ -247,6 +248,9 @@ K_INLINE dd celu_q(double x, double alpha)
  *              alone (x/alpha may underflow while the result is x).
  *  q > 700 (alpha < 0): alpha*e^q with e^q's exponent kept (may overflow,
  *              truly); q < -800: -alpha.
+ *  A huge |alpha| overflows the product below q = 700 too (alpha = -1e300,
+ *  q > 19): two_prod's parts are then -Inf and +Inf, their sum NaN, and
+ *  the result alpha*Inf.
  */
 K_INLINE double celu_value(double x, const double *p)
 {
@@ -273,7 +277,8 @@ K_INLINE double celu_value(double x, const double *p)
     }
     dd d = dde_to_dd(e), em = two_sum(d.hi, -1);
     em.lo += d.lo;
-    return dd_round(dd_mul_d(em, alpha));
+    dd m = dd_mul_d(em, alpha);
+    return isfinite(m.hi) ? dd_round(m) : alpha * HUGE_VAL;
 }
 
 /* celu'(x) = 1 (x > 0), exp(x/alpha) (x <= 0); celu'(0) = 1. */

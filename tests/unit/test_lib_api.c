@@ -458,6 +458,25 @@ START_TEST(extreme_parameters)
     ck_assert(fabs(g[0] / (1e308 * exp(-0.1)) - 1) < 1e-15 && g[1] == 1e308);
     ck_assert_int_eq(activ_eval(&p, x, y, 2, 0, NULL), ACTIV_OK);
     ck_assert(fabs(y[0] / (1e308 * expm1(-0.1)) - 1) < 1e-15);
+    /* alpha*e^x stays a (subnormal) double below x = -1400 when alpha is
+     * huge: elu' and elu'' must not flush it to 0 */
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, 1e300), ACTIV_OK);
+    double xt[2] = {-1401, -1454}, gt[2], g2t[2];
+    ck_assert_int_eq(activ_grad(&p, xt, NULL, gt, 2, 0, NULL), ACTIV_OK);
+    ck_assert_int_eq(activ_grad2(&p, xt, NULL, g2t, 2, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < 2; i++) {
+        double want = (double)(1e300L * expl((long double)xt[i]));
+        ck_assert_msg(gt[i] == want && g2t[i] == want, "elu' and elu''(%g) = %a %a, exact %a",
+                      xt[i], gt[i], g2t[i], want);
+    }
+    ck_assert(gt[0] > 2e-309 && gt[1] == 0); /* e^-1454*1e300 is below the subnormals */
+    /* celu with a huge negative alpha overflows truly: -Inf, not NaN */
+    activ_params_init(&p, activ_find("celu"));
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, -1e300), ACTIV_OK);
+    double xc = -3e302, yc;
+    size_t bc = 9;
+    ck_assert_int_eq(activ_eval(&p, &xc, &yc, 1, 0, &bc), ACTIV_ERANGE);
+    ck_assert(yc == -INFINITY && bc == 0);
     activ_params_init(&p, activ_find("softplus"));
     ck_assert_int_eq(activ_params_set(&p, "beta", 4, 1e-310), ACTIV_OK); /* subnormal beta */
     size_t bad = 9;
