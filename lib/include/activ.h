@@ -213,8 +213,8 @@ ACTIV_API const activ_kink *activ_kink_at(const activ_fn *f, size_t i);
 /* The kinks of a derivative, by order: order 1 is the list above (where f
  * is not differentiable, `grad` the value of f' there); order 2 lists the
  * points where f' is not differentiable (it jumps, or has a corner), with
- * `grad` the value returned for f'' there (PyTorch's double backward: 0
- * where f' jumps, and at elu's and softsign's corners). A separate list,
+ * `grad` the value returned for f'' there (PyTorch's double backward: 0 at
+ * every such point of today's rows, jumps and corners alike). A separate list,
  * since f' can have kinks where f has none (softplus at threshold/beta,
  * softsign at 0). Any other order: 0 kinks, NULL. */
 ACTIV_API size_t activ_kink_count_order(const activ_fn *f, int order);
