@@ -89,14 +89,28 @@ const char *activ_text_of(const activ_fn *f, activ_text which)
     case ACTIV_TEXT_PYTORCH:
         s = f->pytorch;
         break;
+    case ACTIV_TEXT_DERIVATIVE2:
+        s = f->derivative2;
+        break;
+    case ACTIV_TEXT_DERIVATIVE2_LATEX:
+        s = f->derivative2_tex;
+        break;
     }
     return s ? s : "";
 }
 
-double activ_ulp_bound(const activ_fn *f, int derivative)
+double activ_ulp_bound(const activ_fn *f, int order)
 {
     if (!f) return NAN;
-    return derivative ? f->ulp_grad : f->ulp_value;
+    switch (order) {
+    case 0:
+        return f->ulp_value;
+    case 1:
+        return f->ulp_grad;
+    case 2:
+        return f->ew ? f->ulp_grad2 : NAN;
+    }
+    return NAN;
 }
 
 size_t activ_const_count(const activ_fn *f)
@@ -136,6 +150,18 @@ size_t activ_kink_count(const activ_fn *f)
 const activ_kink *activ_kink_at(const activ_fn *f, size_t i)
 {
     return f && i < f->nkinks ? &f->kinks[i] : NULL;
+}
+
+size_t activ_kink_count_order(const activ_fn *f, int order)
+{
+    if (!f) return 0;
+    return order == 1 ? f->nkinks : (order == 2 ? f->nkinks2 : 0);
+}
+
+const activ_kink *activ_kink_at_order(const activ_fn *f, int order, size_t i)
+{
+    if (i >= activ_kink_count_order(f, order)) return NULL;
+    return order == 1 ? &f->kinks[i] : &f->kinks2[i];
 }
 
 /* ---- lookup ------------------------------------------------------------- */
@@ -337,14 +363,16 @@ double activ_params_get(const activ_params *p, size_t i)
 
 /* ---- evaluation --------------------------------------------------------- */
 
-/* Common argument checks; resolves row = 0 for rowwise functions. */
-static activ_status prepare(const activ_params *p, const void *x, const void *y, size_t n,
-                            size_t *row)
+/* Common argument checks, in the order activ.h states; resolves row = 0 for
+ * rowwise functions. */
+static activ_status prepare(const activ_params *p, activ_op op, const void *x, const void *y,
+                            size_t n, size_t *row)
 {
     if (!p || !p->fn || (n > 0 && (!x || !y))) return ACTIV_EINVAL;
     activ_status st = activ_params_check(p, NULL);
     if (st != ACTIV_OK) return st;
     if (p->fn->rw) {
+        if (op == ACTIV_GRAD2) return ACTIV_EORDER;
         if (*row == 0) *row = n;
         if (n > 0 && n % *row != 0) return ACTIV_EROW;
     }
@@ -357,67 +385,100 @@ static activ_status finish(size_t first_bad, size_t n, size_t *bad)
     return first_bad < n ? ACTIV_ERANGE : ACTIV_OK;
 }
 
-/* Run a rowwise kernel over every row; the first overflow wins. */
-#define ROWS(call_at)                                                                              \
-    do {                                                                                           \
-        for (size_t r0 = 0; r0 < n; r0 += row) {                                                   \
-            size_t b = (call_at);                                                                  \
-            if (b < row && first == n) first = r0 + b;                                             \
-        }                                                                                          \
-    } while (0)
+/* An elementwise function's array loop for op and f32 (registry.h). */
+static size_t ew_run(const struct activ_ew *ew, activ_op op, int f32, const void *x, const void *go,
+                     void *out, size_t n, const double *v)
+{
+    switch (op) {
+    case ACTIV_VALUE:
+        return f32 ? ew->f32(x, out, n, v) : ew->f64(x, out, n, v);
+    case ACTIV_GRAD:
+        return f32 ? ew->d32(x, go, out, n, v) : ew->d64(x, go, out, n, v);
+    case ACTIV_GRAD2:
+        break;
+    }
+    return f32 ? ew->d2_32(x, go, out, n, v) : ew->d2_64(x, go, out, n, v);
+}
+
+/* A rowwise function over every row (op: value or VJP); the first overflow
+ * wins. */
+static size_t rw_run(const struct activ_rw *rw, activ_op op, int f32, const void *x, const void *go,
+                     void *out, size_t n, size_t row, const double *v)
+{
+    size_t first = n, es = f32 ? sizeof(float) : sizeof(double);
+    for (size_t r0 = 0; r0 < n; r0 += row) {
+        const char *xr = (const char *)x + r0 * es, *gr = go ? (const char *)go + r0 * es : NULL;
+        char *yr = (char *)out + r0 * es;
+        size_t b;
+        if (op == ACTIV_VALUE)
+            b = f32 ? rw->f32((const float *)xr, (float *)yr, row, v)
+                    : rw->f64((const double *)xr, (double *)yr, row, v);
+        else
+            b = f32 ? rw->vjp32((const float *)xr, (const float *)gr, (float *)yr, row, v)
+                    : rw->vjp64((const double *)xr, (const double *)gr, (double *)yr, row, v);
+        if (b < row && first == n) first = r0 + b;
+    }
+    return first;
+}
+
+/* Every entry point is this, with its op and dtype (inlined into each, the
+ * constants folded). */
+static inline activ_status compute(const activ_params *p, activ_op op, activ_dtype dtype,
+                                   const void *x, const void *go, void *out, size_t n, size_t row,
+                                   size_t *bad)
+{
+    if ((unsigned)op > ACTIV_GRAD2 || (unsigned)dtype > ACTIV_FLOAT32) return ACTIV_EINVAL;
+    activ_status st = prepare(p, op, x, out, n, &row);
+    if (st != ACTIV_OK) return st;
+    int f32 = dtype == ACTIV_FLOAT32;
+    size_t first;
+    if (p->fn->ew) {
+        first = ew_run(p->fn->ew, op, f32, x, op == ACTIV_VALUE ? NULL : go, out, n, p->v);
+    } else {
+        if (op == ACTIV_GRAD && !go) return ACTIV_EGRAD_OUTPUT;
+        first = rw_run(p->fn->rw, op, f32, x, go, out, n, row, p->v);
+    }
+    return finish(first, n, bad);
+}
+
+activ_status activ_compute(const activ_params *p, activ_op op, activ_dtype dtype, const void *x,
+                           const void *grad_output, void *out, size_t n, size_t row, size_t *bad)
+{
+    return compute(p, op, dtype, x, grad_output, out, n, row, bad);
+}
 
 activ_status activ_eval(const activ_params *p, const double *x, double *y, size_t n, size_t row,
                         size_t *bad)
 {
-    activ_status st = prepare(p, x, y, n, &row);
-    if (st != ACTIV_OK) return st;
-    size_t first = n;
-    if (p->fn->ew)
-        first = p->fn->ew->f64(x, y, n, p->v);
-    else
-        ROWS(p->fn->rw->f64(x + r0, y + r0, row, p->v));
-    return finish(first, n, bad);
+    return compute(p, ACTIV_VALUE, ACTIV_FLOAT64, x, NULL, y, n, row, bad);
 }
 
 activ_status activ_eval_f32(const activ_params *p, const float *x, float *y, size_t n, size_t row,
                             size_t *bad)
 {
-    activ_status st = prepare(p, x, y, n, &row);
-    if (st != ACTIV_OK) return st;
-    size_t first = n;
-    if (p->fn->ew)
-        first = p->fn->ew->f32(x, y, n, p->v);
-    else
-        ROWS(p->fn->rw->f32(x + r0, y + r0, row, p->v));
-    return finish(first, n, bad);
+    return compute(p, ACTIV_VALUE, ACTIV_FLOAT32, x, NULL, y, n, row, bad);
 }
 
 activ_status activ_grad(const activ_params *p, const double *x, const double *grad_output,
                         double *g, size_t n, size_t row, size_t *bad)
 {
-    activ_status st = prepare(p, x, g, n, &row);
-    if (st != ACTIV_OK) return st;
-    size_t first = n;
-    if (p->fn->ew) {
-        first = p->fn->ew->d64(x, grad_output, g, n, p->v);
-    } else {
-        if (!grad_output) return ACTIV_EGRAD_OUTPUT;
-        ROWS(p->fn->rw->vjp64(x + r0, grad_output + r0, g + r0, row, p->v));
-    }
-    return finish(first, n, bad);
+    return compute(p, ACTIV_GRAD, ACTIV_FLOAT64, x, grad_output, g, n, row, bad);
 }
 
 activ_status activ_grad_f32(const activ_params *p, const float *x, const float *grad_output,
                             float *g, size_t n, size_t row, size_t *bad)
 {
-    activ_status st = prepare(p, x, g, n, &row);
-    if (st != ACTIV_OK) return st;
-    size_t first = n;
-    if (p->fn->ew) {
-        first = p->fn->ew->d32(x, grad_output, g, n, p->v);
-    } else {
-        if (!grad_output) return ACTIV_EGRAD_OUTPUT;
-        ROWS(p->fn->rw->vjp32(x + r0, grad_output + r0, g + r0, row, p->v));
-    }
-    return finish(first, n, bad);
+    return compute(p, ACTIV_GRAD, ACTIV_FLOAT32, x, grad_output, g, n, row, bad);
+}
+
+activ_status activ_grad2(const activ_params *p, const double *x, const double *grad_output,
+                         double *g, size_t n, size_t row, size_t *bad)
+{
+    return compute(p, ACTIV_GRAD2, ACTIV_FLOAT64, x, grad_output, g, n, row, bad);
+}
+
+activ_status activ_grad2_f32(const activ_params *p, const float *x, const float *grad_output,
+                             float *g, size_t n, size_t row, size_t *bad)
+{
+    return compute(p, ACTIV_GRAD2, ACTIV_FLOAT32, x, grad_output, g, n, row, bad);
 }

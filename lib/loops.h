@@ -3,9 +3,10 @@
  * (internal). A family file (lib/fn/) instantiates them once per function,
  * naming every kernel:
  *
- *   ACTIV_EW_LOOPS(name, value, grad, value_f32, grad_f32)
- *   ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, value_f32, grad_f32,
- *                      value_vec, grad_vec, value_vec_f32, grad_vec_f32)
+ *   ACTIV_EW_LOOPS(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)
+ *   ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, grad2, value_f32, grad_f32,
+ *                      grad2_f32, value_vec, grad_vec, value_vec_f32,
+ *                      grad_vec_f32)
  *
  * Each defines `static const struct activ_ew name` (registry.h) and the
  * loops it points to; the loops' own names are made here from `name` and
@@ -13,10 +14,11 @@
  *
  * Kernels (a function without a float32 form of its own passes its float64
  * kernels for the float32 ones):
- *  - value, grad: float64 scalar, double k(double x, const double *p).
- *  - value_f32, grad_f32: the same for float32 results (num/plain.h's plain
- *    double is enough there); the argument is the float, the result is
- *    rounded to float once.
+ *  - value, grad, grad2: float64 scalar, double k(double x, const double *p):
+ *    f, f' and f''.
+ *  - value_f32, grad_f32, grad2_f32: the same for float32 results
+ *    (num/plain.h's plain double is enough there); the argument is the
+ *    float, the result is rounded to float once.
  *  - value_vec, grad_vec, value_vec_f32, grad_vec_f32: four-lane forms,
  *    KV void k(int W, const v4 *x, const double *p, v4 *r, v4 *redo) on W
  *    groups of four (num/vec.h's KV_EACH); they give the scalar kernel's bits
@@ -27,13 +29,16 @@
  * The vector loops run when the CPU has AVX2 and FMA (checked at run time),
  * four elements at a time, the redo lanes done by the scalar kernel from
  * saved inputs (so x and y may alias), the remainder by the scalar loop.
- * test_lib_api checks that every path gives the same bits.
+ * test_lib_api checks that every path gives the same bits. The second
+ * derivatives have scalar loops only (grad_output and the overflow report
+ * as for f').
  *
  * Conventions every kernel keeps:
  *  - NaN in, NaN out, for values and derivatives (piecewise kernels test it
  *    explicitly because comparisons with NaN are false).
  *  - +-Inf in gives the IEEE limit (sigmoid(+Inf) = 1, elu'(-Inf) = 0).
- *  - At kinks the derivative is PyTorch autograd's (see the row's kinks).
+ *  - At kinks the derivatives are PyTorch autograd's (see the row's kinks
+ *    and kinks2).
  *  - Never -ffast-math: the stable forms rely on exact IEEE rounding.
  *  - Smooth kernels compute in double-double (num/dd.h, num/exp.h) and round
  *    once: within 1 ULP for values and 2 for derivatives, including tails
@@ -69,6 +74,18 @@ static inline int activ_vec_always(const double *p)
     return 1;
 }
 
+/* The grad2 kernel of the functions whose f' is piecewise constant (relu,
+ * hardtanh, the shrinks, ...): f'' = 0, NaN kept, and 0 also at the jumps of
+ * f', PyTorch's convention (the double backward of threshold_backward,
+ * leaky_relu_backward, hardtanh_backward, softshrink_backward,
+ * hardshrink_backward and _prelu_kernel_backward is `zeros_like`); each
+ * row's kinks2 lists its jumps. One kernel for float64 and float32. */
+static inline double activ_grad2_zero(double x, const double *p)
+{
+    (void)p;
+    return x != x ? x : 0;
+}
+
 /* ---- scalar loops ----------------------------------------------------------- */
 
 /* float32 computes in double and rounds once. Each element is read before it
@@ -77,7 +94,34 @@ static inline int activ_vec_always(const double *p)
 #define OVF(bad, i, r, finite_in)                                                                  \
     if (__builtin_expect(isinf(r), 0) && (finite_in) && bad == n) bad = i
 
-#define ACTIV_EW_SCALAR(name, value, grad, value_f32, grad_f32)                                    \
+/* The derivative loops of one order: go * k(x) in float64 (d64) and
+ * float32 (d32, k32 on the float's double, one rounding). */
+#define ACTIV_EW_DERIV_S(d64, d32, k64, k32)                                                       \
+    ACTIV_FMA_CLONES static size_t d64(const double *x, const double *go, double *g, size_t n,     \
+                                       const double *p)                                            \
+    {                                                                                              \
+        size_t bad = n;                                                                            \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            double xi = x[i], gi = go ? go[i] : 1.0, r = gi * k64(xi, p);                          \
+            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
+            g[i] = r;                                                                              \
+        }                                                                                          \
+        return bad;                                                                                \
+    }                                                                                              \
+    ACTIV_FMA_CLONES static size_t d32(const float *x, const float *go, float *g, size_t n,        \
+                                       const double *p)                                            \
+    {                                                                                              \
+        size_t bad = n;                                                                            \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            float xi = x[i], gi = go ? go[i] : 1.0f;                                               \
+            float r = (float)((double)gi * k32(xi, p));                                            \
+            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
+            g[i] = r;                                                                              \
+        }                                                                                          \
+        return bad;                                                                                \
+    }
+
+#define ACTIV_EW_SCALAR(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)                  \
     ACTIV_FMA_CLONES static size_t name##_f64_s(const double *x, double *y, size_t n,              \
                                                 const double *p)                                   \
     {                                                                                              \
@@ -100,33 +144,13 @@ static inline int activ_vec_always(const double *p)
         }                                                                                          \
         return bad;                                                                                \
     }                                                                                              \
-    ACTIV_FMA_CLONES static size_t name##_d64_s(const double *x, const double *go, double *g,      \
-                                                size_t n, const double *p)                         \
-    {                                                                                              \
-        size_t bad = n;                                                                            \
-        for (size_t i = 0; i < n; i++) {                                                           \
-            double xi = x[i], gi = go ? go[i] : 1.0, r = gi * grad(xi, p);                         \
-            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
-            g[i] = r;                                                                              \
-        }                                                                                          \
-        return bad;                                                                                \
-    }                                                                                              \
-    ACTIV_FMA_CLONES static size_t name##_d32_s(const float *x, const float *go, float *g,         \
-                                                size_t n, const double *p)                         \
-    {                                                                                              \
-        size_t bad = n;                                                                            \
-        for (size_t i = 0; i < n; i++) {                                                           \
-            float xi = x[i], gi = go ? go[i] : 1.0f;                                               \
-            float r = (float)((double)gi * grad_f32(xi, p));                                       \
-            OVF(bad, i, r, isfinite(xi) && isfinite(gi));                                          \
-            g[i] = r;                                                                              \
-        }                                                                                          \
-        return bad;                                                                                \
-    }
+    ACTIV_EW_DERIV_S(name##_d64_s, name##_d32_s, grad, grad_f32)                                   \
+    ACTIV_EW_DERIV_S(name##_d2_64, name##_d2_32, grad2, grad2_f32)
 
-#define ACTIV_EW_LOOPS(name, value, grad, value_f32, grad_f32)                                     \
-    ACTIV_EW_SCALAR(name, value, grad, value_f32, grad_f32)                                        \
-    static const struct activ_ew name = {name##_f64_s, name##_f32_s, name##_d64_s, name##_d32_s};
+#define ACTIV_EW_LOOPS(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)                   \
+    ACTIV_EW_SCALAR(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)                      \
+    static const struct activ_ew name = {name##_f64_s, name##_f32_s, name##_d64_s,                 \
+                                         name##_d32_s, name##_d2_64, name##_d2_32};
 
 /* ---- four-lane loops -------------------------------------------------------------- */
 #ifdef K_HAVE_VEC
@@ -252,19 +276,20 @@ static inline int activ_has_avx2(void)
                                                        : name##_d32_s(x, go, g, n, p);             \
     }
 
-#define ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, value_f32, grad_f32, value_vec, grad_vec,    \
-                           value_vec_f32, grad_vec_f32)                                            \
-    ACTIV_EW_SCALAR(name, value, grad, value_f32, grad_f32)                                        \
+#define ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, grad2, value_f32, grad_f32, grad2_f32,       \
+                           value_vec, grad_vec, value_vec_f32, grad_vec_f32)                       \
+    ACTIV_EW_SCALAR(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)                      \
     ACTIV_EW_VEC_VALUE_T(name, double, f64, value_vec, value)                                      \
     ACTIV_EW_VEC_VALUE_T(name, float, f32, value_vec_f32, value_f32)                               \
     ACTIV_EW_VEC_DERIV_T(name, double, d64, grad_vec, grad)                                        \
     ACTIV_EW_VEC_DERIV_T(name, float, d32, grad_vec_f32, grad_f32)                                 \
     ACTIV_EW_PICK(name, vec_ok)                                                                    \
-    static const struct activ_ew name = {name##_f64, name##_f32, name##_d64, name##_d32};
+    static const struct activ_ew name = {name##_f64, name##_f32,   name##_d64,                     \
+                                         name##_d32, name##_d2_64, name##_d2_32};
 #else
-#define ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, value_f32, grad_f32, value_vec, grad_vec,    \
-                           value_vec_f32, grad_vec_f32)                                            \
-    ACTIV_EW_LOOPS(name, value, grad, value_f32, grad_f32)
+#define ACTIV_EW_LOOPS_VEC(name, vec_ok, value, grad, grad2, value_f32, grad_f32, grad2_f32,       \
+                           value_vec, grad_vec, value_vec_f32, grad_vec_f32)                       \
+    ACTIV_EW_LOOPS(name, value, grad, grad2, value_f32, grad_f32, grad2_f32)
 #endif
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * bench_lib.c - ns/element of every activation's value and derivative on
- * 1,000,000 float64 and float32 elements, beside a plain 1/(1+exp(-x)) loop.
+ * 1,000,000 float64 and float32 elements, beside a plain 1/(1+exp(-x)) loop;
+ * then a second table of the second derivatives (activ_grad2[_f32], with
+ * grad_output) of the elementwise rows.
  *
  *   make bench-lib                      every row
  *   build/tools/bench_lib gelu softmax  only the rows named (RUNS=n: best of n)
@@ -13,7 +15,7 @@
  * noise from other processes on a shared machine out; the ratios are over
  * the naive loop (f64 columns over the double loop, f32 over the float one)
  * timed again before each row. gelu is timed in both forms (approximate
- * "none" and "tanh").
+ * "none" and "tanh"). ORDER=1 or ORDER=2 prints only that table.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,7 +52,7 @@ static __attribute__((noinline)) void naive_sigmoid_f(void)
     for (size_t i = 0; i < nel; i++) y32[i] = 1 / (1 + expf(-x32[i]));
 }
 
-typedef enum { V64, D64, V32, D32 } which;
+typedef enum { V64, D64, V32, D32, E64, E32 } which;
 
 static void run_once(const activ_params *p, which w)
 {
@@ -67,6 +69,12 @@ static void run_once(const activ_params *p, which w)
         break;
     case D32:
         activ_grad_f32(p, x32, x32, g32, nel, row, NULL);
+        break;
+    case E64:
+        activ_grad2(p, x64, x64, g64, nel, row, NULL);
+        break;
+    case E32:
+        activ_grad2_f32(p, x32, x32, g32, nel, row, NULL);
         break;
     }
 }
@@ -110,13 +118,34 @@ static int wanted(const char *name, int argc, char **argv)
 
 /* One row: the four timings, and each over the naive loop of its precision
  * timed right before the row (the shared machine's speed drifts over a run;
- * a ratio against a baseline taken a minute earlier would drift with it). */
-static void row(const char *label, const activ_params *p)
+ * a ratio against a baseline taken a minute earlier would drift with it).
+ * order 2: the two second-derivative timings instead. */
+static void row(const char *label, const activ_params *p, int order)
 {
     double n64 = time_it(NULL, V64), n32 = time_it(NULL, V32), t[4];
+    if (order == 2) {
+        t[0] = time_it(p, E64), t[1] = time_it(p, E32);
+        printf("%-14s %8.2f %8.2f  %6.2f %6.2f\n", label, t[0], t[1], t[0] / n64, t[1] / n32);
+        return;
+    }
     for (int w = 0; w < 4; w++) t[w] = time_it(p, (which)w);
     printf("%-14s %8.2f %8.2f %8.2f %8.2f  %6.2f %6.2f %6.2f %6.2f\n", label, t[0], t[1], t[2],
            t[3], t[0] / n64, t[1] / n64, t[2] / n32, t[3] / n32);
+}
+
+/* One table: every row wanted (order 2: the elementwise ones). */
+static void table(int order, int argc, char **argv)
+{
+    for (size_t i = 0; i < activ_count(); i++) {
+        const activ_fn *f = activ_at(i);
+        activ_params p;
+        if (!wanted(activ_name(f), argc, argv) || !bind(&p, f)) continue;
+        if (order == 2 && activ_kind_of(f) != ACTIV_ELEMENTWISE) continue;
+        row(activ_name(f), &p, order);
+        if (strcmp(activ_name(f), "gelu") == 0 &&
+            activ_params_set_choice(&p, "approximate", 11, "tanh", 4) == ACTIV_OK)
+            row("gelu(tanh)", &p, order);
+    }
 }
 
 int main(int argc, char **argv)
@@ -130,23 +159,26 @@ int main(int argc, char **argv)
         x64[i] = 40.0 * rand() / RAND_MAX - 20;
         x32[i] = (float)x64[i];
     }
+    const char *o = getenv("ORDER");
+    int only = o ? atoi(o) : 0;
     double base64 = time_it(NULL, V64), base32 = time_it(NULL, V32);
-    printf("ns/element (CPU time), %zu elements, best of %d (rowwise: rows of 1000; derivative of "
-           "rowwise "
-           "= VJP)\n",
-           nel, runs);
-    printf("%-14s %8s %8s %8s %8s  %27s\n", "function", "f64", "f64'", "f32", "f32'",
-           "over naive (f64 and f32)");
-    printf("%-14s %8.2f %8s %8.2f %8s  %6s %6s %6s %6s\n", "naive sigmoid", base64, "", base32, "",
-           "1.00", "", "1.00", "");
-    for (size_t i = 0; i < activ_count(); i++) {
-        const activ_fn *f = activ_at(i);
-        activ_params p;
-        if (!wanted(activ_name(f), argc, argv) || !bind(&p, f)) continue;
-        row(activ_name(f), &p);
-        if (strcmp(activ_name(f), "gelu") == 0 &&
-            activ_params_set_choice(&p, "approximate", 11, "tanh", 4) == ACTIV_OK)
-            row("gelu(tanh)", &p);
+    if (only != 2) {
+        printf("ns/element (CPU time), %zu elements, best of %d (rowwise: rows of 1000; derivative "
+               "of rowwise = VJP)\n",
+               nel, runs);
+        printf("%-14s %8s %8s %8s %8s  %27s\n", "function", "f64", "f64'", "f32", "f32'",
+               "over naive (f64 and f32)");
+        printf("%-14s %8.2f %8s %8.2f %8s  %6s %6s %6s %6s\n", "naive sigmoid", base64, "", base32,
+               "", "1.00", "", "1.00", "");
+        table(1, argc, argv);
+    }
+    if (only != 1) {
+        printf("%ssecond derivatives, ns/element (CPU time), %zu elements, best of %d, with "
+               "grad_output\n",
+               only == 2 ? "" : "\n", nel, runs);
+        printf("%-14s %8s %8s  %13s\n", "function", "f64''", "f32''", "over naive");
+        printf("%-14s %8.2f %8.2f  %6s %6s\n", "naive sigmoid", base64, base32, "1.00", "1.00");
+        table(2, argc, argv);
     }
     return 0;
 }

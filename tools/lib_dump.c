@@ -5,13 +5,14 @@
  *   make lib-dump                  writes build/lib-dump.bin
  *   build/tools/lib_dump > FILE    the same, anywhere; cmp two of them
  *
- * Every registry row is evaluated through the public API only: value and
- * derivative, float64 and float32, with and without grad_output, for the
- * default parameters, the generated parameter sets of the tests
- * (ag_param_sets) and hand-picked sets that switch the four-lane paths off
- * (elu's alpha 1e-5 and 1e200, softplus's beta 1e-3 and 1e120, hardsigmoid
- * off its defaults, ...). The inputs: the test grid (ag_grid), 100k random
- * double bit patterns, 100k random float bit patterns, random values in
+ * Every registry row is evaluated through the public API only: value, first
+ * and second derivative, float64 and float32, with and without grad_output
+ * (rowwise rows: their ACTIV_EORDER for the second), for the default
+ * parameters, the generated parameter sets of the tests (ag_param_sets) and
+ * hand-picked sets that switch the four-lane paths off (elu's alpha 1e-5
+ * and 1e200, softplus's beta 1e-3 and 1e120, hardsigmoid off its defaults,
+ * ...) or take the second derivatives' rescaling paths (alpha 1e300). The inputs: the test grid
+ * (ag_grid), 100k random double bit patterns, 100k random float bit patterns, random values in
  * [-50, 50], NaN, infinities and subnormals. Elementwise rows are called on
  * arrays of 1000, on arrays whose lengths cycle through 1..40 (the vector
  * loops, their tails, the eight-wide loop), element by element, and in place
@@ -20,7 +21,10 @@
  *
  * Each line of the output is one (row, parameter set, mode, call pattern)
  * and a 64-bit hash of every output's bits, every status and every `bad`
- * index of those calls: text, so diff names the line that moved.
+ * index of those calls: text, so diff names the line that moved. The
+ * second derivatives' modes and the sets added with them come after the
+ * older lines of each set and row, so those older lines keep their text
+ * (grep -v on the new mode names, or on the new sets, gives the old dump).
  */
 #include <float.h>
 #include <inttypes.h>
@@ -137,9 +141,10 @@ static void make_grad_output(size_t n, double *go)
 
 /* ---- evaluation ----------------------------------------------------------------- */
 
-enum { V64, V32, G64, G64GO, G32, G32GO, NMODES };
-static const char *const mode_name[NMODES] = {"value_f64", "value_f32", "grad_f64",
-                                              "vjp_f64",   "grad_f32",  "vjp_f32"};
+enum { V64, V32, G64, G64GO, G32, G32GO, H64, H64GO, H32, H32GO, NMODES };
+static const char *const mode_name[NMODES] = {"value_f64", "value_f32", "grad_f64",  "vjp_f64",
+                                              "grad_f32",  "vjp_f32",   "grad2_f64", "vjp2_f64",
+                                              "grad2_f32", "vjp2_f32"};
 
 /* The buffers of one parameter set: inputs, grad_output, outputs, scratch. */
 typedef struct bufs {
@@ -161,8 +166,8 @@ static void call(const activ_params *p, const bufs *b, int mode, size_t off, siz
     float *yf = b->yf + off;
     const double *x = b->x + off, *go = b->go + off;
     const float *xf = b->xf + off, *gof = b->gof + off;
-    int f32 = mode == V32 || mode == G32 || mode == G32GO;
-    int with_go = mode == G64GO || mode == G32GO;
+    int f32 = mode == V32 || mode == G32 || mode == G32GO || mode == H32 || mode == H32GO;
+    int with_go = mode == G64GO || mode == G32GO || mode == H64GO || mode == H32GO;
     if (alias == OVER_X || (alias == OVER_GO && !with_go)) {
         if (f32)
             memcpy(b->tf + off, xf, len * sizeof *xf), xf = b->tf + off, yf = b->tf + off;
@@ -188,6 +193,14 @@ static void call(const activ_params *p, const bufs *b, int mode, size_t off, siz
     case G32:
     case G32GO:
         st = activ_grad_f32(p, xf, with_go ? gof : NULL, yf, len, row, &bad);
+        break;
+    case H64:
+    case H64GO:
+        st = activ_grad2(p, x, with_go ? go : NULL, y, len, row, &bad);
+        break;
+    case H32:
+    case H32GO:
+        st = activ_grad2_f32(p, xf, with_go ? gof : NULL, yf, len, row, &bad);
         break;
     }
     mix_call(hs, st, bad, off);
@@ -326,6 +339,10 @@ static const struct {
     {"prelu", "weight", 3, NULL},
     {"softshrink", "lambd", 0, NULL},
     {"hardshrink", "lambd", 3, NULL},
+    /* added with the second derivatives (numbered after the ones above) */
+    {"elu", "alpha", 1e300, NULL},
+    {"celu", "alpha", -1e300, NULL},
+    {"softplus", "beta", 1e300, NULL},
 };
 
 int main(int argc, char **argv)

@@ -34,17 +34,32 @@ K_INLINE double elu_value(double x, const double *p)
     return dd_round(dd_mul_d(expm1_dd(x), p[ELU_ALPHA]));
 }
 
-/* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. */
+/* elu'(x) = 1 (x > 0), alpha*exp(x) (x <= 0); elu'(0) = alpha. 0 only past
+ * -1500: alpha up to 2^1024 keeps alpha*e^x a subnormal down to -1455. */
 K_INLINE double elu_grad(double x, const double *p)
 {
     if (x != x) return x;
     if (x > 0) return 1;
-    if (x < -1400) return 0 * p[ELU_ALPHA];
+    if (x < -1500) return 0 * p[ELU_ALPHA];
     dde e = exp_dd(x, 0);
     double a = p[ELU_ALPHA];
     if (fabs(a) > 0x1p1000) a *= 0x1p-64, e.k += 64; /* mantissa*alpha must not overflow */
     dd m = dd_mul_d((dd){e.hi, e.lo}, a);
     return dd_scale(m.hi, m.lo, e.k);
+}
+
+/* elu''(x) = alpha*exp(x) (x < 0), 0 (x >= 0; also at 0, where elu' jumps or
+ * has a corner: PyTorch's elu_double_backward masks self < 0). exp's
+ * exponent kept, alpha of any magnitude (dd_mul_d_scale); 0 only past
+ * -1500, since alpha up to 2^1024 keeps alpha*e^x above the least
+ * subnormal down to x = -1455. */
+K_INLINE double elu_grad2(double x, const double *p)
+{
+    if (x != x) return x;
+    if (!(x < 0)) return 0;
+    if (x < -1500) return 0 * p[ELU_ALPHA];
+    dde e = exp_dd(x, 0);
+    return dd_mul_d_scale((dd){e.hi, e.lo}, p[ELU_ALPHA], e.k);
 }
 
 #ifdef K_HAVE_VEC
@@ -77,8 +92,8 @@ KV void elu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(elu_loops, elu_vec_ok, elu_value, elu_grad, elu_value, elu_grad, elu_value_vec,
-                   elu_grad_vec, elu_value_vec, elu_grad_vec)
+ACTIV_EW_LOOPS_VEC(elu_loops, elu_vec_ok, elu_value, elu_grad, elu_grad2, elu_value, elu_grad,
+                   elu_grad2, elu_value_vec, elu_grad_vec, elu_value_vec, elu_grad_vec)
 
 const struct activ_fn activ_fn_elu = {
     .name = "elu",
@@ -91,10 +106,15 @@ const struct activ_fn activ_fn_elu = {
     .formula_tex = "\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
     .derivative = "1 if x > 0 else alpha*exp(x)",
     .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 \\end{cases}",
+    .derivative2 = "alpha*exp(x) if x < 0 else 0",
+    .derivative2_tex = "\\begin{cases} \\alpha e^{x} & x < 0 \\\\ 0 & x \\ge 0 \\end{cases}",
     .range = "(min(-alpha, 0), inf)",
     .kinks = LIST(activ_kink, {"0", "alpha", "elu'(0) = alpha"}),
+    .kinks2 =
+        LIST(activ_kink, {"0", "0", "elu''(0) = 0 (PyTorch's elu_double_backward masks self < 0)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "alpha*expm1(x) in double-double (exp(x) - 1 loses every digit near 0); "
                 "derivative alpha*exp(x) rounded once, subnormal tails included.",
     .ew = &elu_loops,
@@ -133,6 +153,19 @@ K_INLINE double selu_grad(double x, const double *p)
     return dd_scale(m.hi, m.lo, e.k);
 }
 
+/* selu''(x) = scale*alpha*exp(x) (x < 0), 0 (x >= 0, and at 0 as elu's),
+ * scale*alpha exact; 0 past -1400 (scale*alpha*e^-1400 < 2^-2018). */
+K_INLINE double selu_grad2(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    if (!(x < 0)) return 0;
+    if (x < -1400) return 0;
+    dde e = exp_dd(x, 0);
+    dd m = dd_mul((dd){e.hi, e.lo}, selu_sa());
+    return dd_scale(m.hi, m.lo, e.k);
+}
+
 #ifdef K_HAVE_VEC
 /* selu: scale*x for x > 0, scale*alpha*expm1(x) on [-700, -2^-8]. */
 KV void selu_value_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
@@ -163,8 +196,9 @@ KV void selu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(selu_loops, activ_vec_always, selu_value, selu_grad, selu_value, selu_grad,
-                   selu_value_vec, selu_grad_vec, selu_value_vec, selu_grad_vec)
+ACTIV_EW_LOOPS_VEC(selu_loops, activ_vec_always, selu_value, selu_grad, selu_grad2, selu_value,
+                   selu_grad, selu_grad2, selu_value_vec, selu_grad_vec, selu_value_vec,
+                   selu_grad_vec)
 
 const struct activ_fn activ_fn_selu = {
     .name = "selu",
@@ -180,10 +214,17 @@ const struct activ_fn activ_fn_selu = {
     .derivative = "scale*(1 if x > 0 else alpha*exp(x))",
     .derivative_tex = "\\lambda \\begin{cases} 1 & x > 0 \\\\ \\alpha e^{x} & x \\le 0 "
                       "\\end{cases}",
+    .derivative2 = "scale*alpha*exp(x) if x < 0 else 0",
+    .derivative2_tex = "\\lambda \\begin{cases} \\alpha e^{x} & x < 0 \\\\ 0 & x \\ge 0 "
+                       "\\end{cases}",
     .range = "(-scale*alpha, inf)",
     .kinks = LIST(activ_kink, {"0", "scale*alpha", "selu'(0) = scale*alpha"}),
+    .kinks2 = LIST(activ_kink, {"0", "0",
+                                "selu''(0) = 0 (torch.selu is elu with selu's constants: "
+                                "elu_double_backward masks self < 0)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "scale*alpha kept exact (its rounding alone is half an ULP), times expm1(x) "
                 "in double-double.",
     .ew = &selu_loops,
@@ -207,6 +248,9 @@ K_INLINE dd celu_q(double x, double alpha)
  *              alone (x/alpha may underflow while the result is x).
  *  q > 700 (alpha < 0): alpha*e^q with e^q's exponent kept (may overflow,
  *              truly); q < -800: -alpha.
+ *  A huge |alpha| overflows the product below q = 700 too (alpha = -1e300,
+ *  q > 19): two_prod's parts are then -Inf and +Inf, their sum NaN, and
+ *  the result alpha*Inf.
  */
 K_INLINE double celu_value(double x, const double *p)
 {
@@ -233,7 +277,8 @@ K_INLINE double celu_value(double x, const double *p)
     }
     dd d = dde_to_dd(e), em = two_sum(d.hi, -1);
     em.lo += d.lo;
-    return dd_round(dd_mul_d(em, alpha));
+    dd m = dd_mul_d(em, alpha);
+    return isfinite(m.hi) ? dd_round(m) : alpha * HUGE_VAL;
 }
 
 /* celu'(x) = 1 (x > 0), exp(x/alpha) (x <= 0); celu'(0) = 1. */
@@ -244,6 +289,32 @@ K_INLINE double celu_grad(double x, const double *p)
     if (q.hi < -1400) return 0;
     if (q.hi > 1100) return HUGE_VAL;
     return dde_round(exp_dd(q.hi, q.lo));
+}
+
+/*
+ * celu''(x) = exp(x/alpha)/alpha (x < 0), 0 (x >= 0; at 0 celu' has a
+ * corner, and PyTorch's elu_double_backward masks self < 0), q = x/alpha
+ * exact as a dd (celu_q: exp amplifies its rounding by |q|).
+ *  q < -1500: +-0 (1/alpha <= 2^1074 cannot lift e^q above 2^-1090);
+ *  q > 1100 (alpha < 0): e^1100 * e^(q - 1100) (q - 1100 exact),
+ *  overflowing where it truly does (always past q = 1420, since
+ *  |alpha| <= DBL_MAX/q).
+ */
+K_INLINE double celu_grad2(double x, const double *p)
+{
+    double alpha = p[CELU_ALPHA];
+    if (x != x) return x;
+    if (!(x < 0)) return 0;
+    dd q = celu_q(x, alpha);
+    if (q.hi < -1500) return copysign(0.0, alpha);
+    if (q.hi > 1420) return copysign(HUGE_VAL, alpha);
+    dde e = exp_dd(q.hi > 1100 ? q.hi - 1100 : q.hi, q.lo);
+    if (q.hi > 1100) {
+        dde big = exp_dd(1100, 0);
+        dd m = dd_mul((dd){e.hi, e.lo}, (dd){big.hi, big.lo});
+        e = (dde){m.hi, m.lo, e.k + big.k};
+    }
+    return dd_div_d_scale((dd){e.hi, e.lo}, alpha, e.k);
 }
 
 #ifdef K_HAVE_VEC
@@ -289,8 +360,9 @@ KV void celu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(celu_loops, celu_vec_ok, celu_value, celu_grad, celu_value, celu_grad,
-                   celu_value_vec, celu_grad_vec, celu_value_vec, celu_grad_vec)
+ACTIV_EW_LOOPS_VEC(celu_loops, celu_vec_ok, celu_value, celu_grad, celu_grad2, celu_value,
+                   celu_grad, celu_grad2, celu_value_vec, celu_grad_vec, celu_value_vec,
+                   celu_grad_vec)
 
 const struct activ_fn activ_fn_celu = {
     .name = "celu",
@@ -304,10 +376,17 @@ const struct activ_fn activ_fn_celu = {
                    "\\end{cases}",
     .derivative = "1 if x > 0 else exp(x/alpha)",
     .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ e^{x/\\alpha} & x \\le 0 \\end{cases}",
+    .derivative2 = "exp(x/alpha)/alpha if x < 0 else 0",
+    .derivative2_tex = "\\begin{cases} e^{x/\\alpha}/\\alpha & x < 0 \\\\ 0 & x \\ge 0 "
+                       "\\end{cases}",
     .range = "(-alpha if alpha > 0 else -inf, inf)",
     .kinks = LIST(activ_kink, {"0", "1", "celu'(0) = 1"}),
+    .kinks2 = LIST(activ_kink, {"0", "0",
+                                "celu''(0) = 0 (PyTorch's celu backward is elu_backward with "
+                                "input_scale 1/alpha; elu_double_backward masks self < 0)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "x/alpha kept exact (exp amplifies its rounding); near 0 "
                 "x*(1 + q/2 + q^2/6 + ...) so tiny x/alpha cannot underflow the result.",
     .ew = &celu_loops,

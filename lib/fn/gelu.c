@@ -7,7 +7,8 @@
  * 1 + erf(x/sqrt 2) would cancel (x < 0) and glibc's erfc is several ULP
  * off. The tanh form is x*sigmoid(w), w = 2*sqrt(2/pi)*(x + 0.044715x^3), so
  * 1 + tanh does not cancel either. Both derivatives cancel at a root near
- * -0.75, covered by fitted patches (root_patch). float32 results use the
+ * -0.75, covered by fitted patches (root_patch); the tanh form's second
+ * derivative at +-1.4185 too. float32 results use the
  * same forms in plain double (num/plain.h).
  */
 #include <math.h>
@@ -211,6 +212,92 @@ K_INLINE double gelu_grad_f32(double x, const double *p)
                                                         : gelu_exact_grad_f32(x);
 }
 
+/*
+ * gelu''(x), exact form: 2phi(x) + x phi'(x) = phi(x)(2 - x^2). phi with its
+ * exponent (phi_dde: x^2/2 split exactly); 2 - x^2 exact as a dd (x^2 =
+ * two_prod, and 2 - hi is exact by Sterbenz near the roots +-sqrt 2, so the
+ * roots need no patch). -0 past 40 (phi < 2^-1150).
+ */
+K_INLINE double gelu_exact_grad2(double x)
+{
+    double a = fabs(x);
+    if (!(a <= 40)) return a != a ? x : -0.0;
+    dde ph = phi_dde(a);
+    dd x2 = two_prod(a, a), b = dd_add(two_sum(2, -x2.hi), (dd){-x2.lo, 0});
+    dd m = dd_mul((dd){ph.hi, ph.lo}, b);
+    return dd_scale(m.hi, m.lo, ph.k);
+}
+
+/*
+ * gelu''(x), tanh form (gelu = x s(w), w = 2k(x + cx^3), k = sqrt(2/pi),
+ * c = 0.044715): s(w)s(-w)(2w' + xw'' - xw'^2 tanh(w/2))
+ *   = 4k s(w)s(-w)(1 + 6cx^2 - kx(1 + 3cx^2)^2 tanh(w/2)), even.
+ * With a = |x|, w >= 0 in dd (gelu_w3), big, small from sig_both(w):
+ * s(w)s(-w) = big*small, tanh(w/2) = big - small (absolute accuracy is
+ * enough: near 0 the 1 dominates). 1 + 6cx^2 = 2u - 1, u = 1 + 3cx^2.
+ *  The bracket cancels at the root 1.4185: fitted patch (radius 2^-6).
+ *  w > 700 (a > 20.6): e^-w with its exponent, tanh = 1; -0 past 30.
+ */
+K_INLINE double gelu_tanh_grad2(double x)
+{
+    double a = fabs(x);
+    if (near_root(&k_root2_gelu_tanh, a)) return root_patch(&k_root2_gelu_tanh, a);
+    if (!(a <= 30)) return a != a ? x : -0.0;
+    dd kx, v, w = gelu_w3(a, &kx, &v);
+    dd u = dd_add_d(dd_mul(two_prod(a, a), (dd){GELU_3C_HI, GELU_3C_LO}), 1);
+    dd g, t;
+    int k = 0;
+    if (w.hi > 700) {
+        dde e = exp_dd(-w.hi, -w.lo);
+        g = (dd){e.hi, e.lo}, t = (dd){1, 0}, k = e.k;
+    } else {
+        sig2 s = sig_both(w.hi, w.lo);
+        g = dd_mul(s.big, s.small), t = dd_add(s.big, dd_neg(s.small));
+    }
+    dd ka = {0.5 * kx.hi, 0.5 * kx.lo}; /* k*a */
+    dd br = dd_add(dd_add_d(dd_add(u, u), -1), dd_neg(dd_mul(dd_mul(ka, dd_mul(u, u)), t)));
+    dd r = dd_mul(dd_mul(g, br), (dd){2 * GELU_2K_HI, 2 * GELU_2K_LO});
+    return dd_scale(r.hi, r.lo, k);
+}
+
+K_INLINE double gelu_grad2(double x, const double *p)
+{
+    if (x != x) return x;
+    return p[GELU_APPROXIMATE] != GELU_APPROXIMATE_NONE ? gelu_tanh_grad2(x) : gelu_exact_grad2(x);
+}
+
+/* float32, exact form: phi(a)(2 - a^2), 2 - a^2 in one fma (no cancellation
+ * at +-sqrt 2), phi's argument carrying a^2's rounding l as the factor
+ * (1 - l/2) (as gf_q); -0 past 15 (below 2^-155). */
+K_INLINE double gelu_exact_grad2_f32(double x)
+{
+    double a = fabs(x);
+    if (!(a <= 15)) return a != a ? x : -0.0;
+    double a2 = a * a, l = fma(a, a, -a2), e = exp_p(-0.5 * a2);
+    return fma(e, -0.5 * l, e) * K_INV_SQRT2PI_HI * fma(-a, a, 2);
+}
+
+/* float32, tanh form: the bracket of gelu_tanh_grad2 in plain double, w
+ * from gf_w (3 ULP: exp then carries |w|*2^-51 <= 2^-43.8 for the w < 143
+ * whose results are floats); -0 past 12 (below 2^-171). */
+K_INLINE double gelu_tanh_grad2_f32(double x)
+{
+    double a = fabs(x);
+    if (a != a) return x;
+    if (near_root(&k_root2_gelu_tanh, a)) return root_patch(&k_root2_gelu_tanh, a);
+    if (a > 12) return -0.0;
+    double e = exp_p(-gf_w(a)), big = 1 / (1 + e), small = e * big;
+    double u = fma(GELU_3C_HI, a * a, 1), ka = 0.5 * GELU_2K_HI * a;
+    double br = fma(-ka * (u * u), big - small, 2 * u - 1);
+    return (2 * GELU_2K_HI) * (small * big) * br;
+}
+
+K_INLINE double gelu_grad2_f32(double x, const double *p)
+{
+    return p[GELU_APPROXIMATE] != GELU_APPROXIMATE_NONE ? gelu_tanh_grad2_f32(x)
+                                                        : gelu_exact_grad2_f32(x);
+}
+
 #ifdef K_HAVE_VEC
 /* gelu_w3 on W groups: w = kx + v. */
 KV void vw_gelu_w(int W, const v4 *x, vdd *w, vdd *kx, vdd *v)
@@ -401,9 +488,12 @@ KV void gelu_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(gelu_loops, activ_vec_always, gelu_value, gelu_grad, gelu_value_f32,
-                   gelu_grad_f32, gelu_value_vec, gelu_grad_vec, gelu_value_vec_f32,
+ACTIV_EW_LOOPS_VEC(gelu_loops, activ_vec_always, gelu_value, gelu_grad, gelu_grad2, gelu_value_f32,
+                   gelu_grad_f32, gelu_grad2_f32, gelu_value_vec, gelu_grad_vec, gelu_value_vec_f32,
                    gelu_grad_vec_f32)
+
+/* The tanh form's w, as the formula strings write it. */
+#define GELU_W_TEXT "2*sqrt(2/pi)*(x + 0.044715*x**3)"
 
 const struct activ_fn activ_fn_gelu = {
     .name = "gelu",
@@ -424,9 +514,18 @@ const struct activ_fn activ_fn_gelu = {
                   "x*sigmoid(-2*sqrt(2/pi)*(x + 0.044715*x**3))*2*sqrt(2/pi)*(1 + "
                   "3*0.044715*x**2))",
     .derivative_tex = "\\Phi(x) + x\\,\\varphi(x)",
+    .derivative2 = "(2 - x**2)*exp(-x**2/2)/sqrt(2*pi) if approximate == 'none' else "
+                   "4*sqrt(2/pi)*sigmoid(" GELU_W_TEXT ")*sigmoid(-" GELU_W_TEXT ")*(1 + "
+                   "6*0.044715*x**2 - sqrt(2/pi)*x*(1 + 3*0.044715*x**2)**2*tanh(sqrt(2/pi)*(x + "
+                   "0.044715*x**3)))",
+    .derivative2_tex =
+        "(2 - x^2)\\,\\varphi(x) \\;\\text{or}\\; 4k\\,\\sigma(w)\\,\\sigma(-w)\\left("
+        "1 + 6cx^2 - kx(1 + 3cx^2)^2\\tanh\\frac{w}{2}\\right),\\ w = 2k(x + "
+        "cx^3),\\ k = \\sqrt{2/\\pi},\\ c = 0.044715",
     .range = "[-0.1701, inf)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "x*phi(x)*R(x) with R the Mills ratio (piecewise polynomial, 2^-61): not "
                 "1 + erf, which cancels for x < 0, nor glibc's erfc (several ULP); x^2/2 "
                 "split exactly. tanh form as x*sigmoid(w), w in double-double. Both "

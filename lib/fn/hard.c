@@ -83,9 +83,11 @@ KV void hardsigmoid_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *red
 }
 #endif
 
+/* hardsigmoid'' = 0, also where hardsigmoid' jumps (activ_grad2_zero). */
 ACTIV_EW_LOOPS_VEC(hardsigmoid_loops, hardsigmoid_vec_ok, hardsigmoid_value, hardsigmoid_grad,
-                   hardsigmoid_value, hardsigmoid_grad, hardsigmoid_value_vec, hardsigmoid_grad_vec,
-                   hardsigmoid_value_vec, hardsigmoid_grad_vec)
+                   activ_grad2_zero, hardsigmoid_value, hardsigmoid_grad, activ_grad2_zero,
+                   hardsigmoid_value_vec, hardsigmoid_grad_vec, hardsigmoid_value_vec,
+                   hardsigmoid_grad_vec)
 
 const struct activ_fn activ_fn_hardsigmoid = {
     .name = "hardsigmoid",
@@ -102,11 +104,19 @@ const struct activ_fn activ_fn_hardsigmoid = {
     .derivative = "alpha if alpha*x + beta > 0 and alpha*x + beta < 1 else 0",
     .derivative_tex = "\\begin{cases} \\alpha & 0 < \\alpha x + \\beta < 1 \\\\ 0 & "
                       "\\text{otherwise} \\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "[0, 1]",
     .kinks = LIST(activ_kink, {"-beta/alpha", "0", "0 where alpha*x + beta = 0 (x = -3)"},
                   {"(1 - beta)/alpha", "0", "0 where alpha*x + beta = 1 (x = 3)"}),
+    .kinks2 = LIST(activ_kink,
+                   {"-beta/alpha", "0",
+                    "0 where alpha*x + beta = 0 (hardsigmoid' jumps; PyTorch has no double "
+                    "backward for hardsigmoid_backward: 0 as for hardtanh)"},
+                   {"(1 - beta)/alpha", "0", "0 where alpha*x + beta = 1"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "defaults: relu6(x+3)/6 with exact 1/6, as PyTorch, rounded once; otherwise "
                 "one fma, the kinks decided by the exact sign of alpha*x + beta (- 1).",
     .ew = &hardsigmoid_loops,
@@ -139,6 +149,16 @@ K_INLINE double hardswish_grad(double x, const double *p)
     return dd_round(dd_div_d(two_sum(x, 1.5), 3)); /* (x + 3/2)/3, exact sum */
 }
 
+/* hardswish''(x) = 1/3 on (-3, 3), 0 elsewhere, and 0 at +-3 where
+ * hardswish' jumps (PyTorch's hardswish_backward double backward:
+ * where(-3 < self < 3, grad*grad_output/3, 0)). */
+K_INLINE double hardswish_grad2(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    return (x > -3 && x < 3) ? 1.0 / 3 : 0;
+}
+
 #ifdef K_HAVE_VEC
 /* x*(x + 3)/6 in dd between -3 and 3 (products whose size leaves dd_scale's
  * fast range, |x| below 2^-59, to the scalar kernel). */
@@ -169,8 +189,8 @@ KV void hardswish_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 #endif
 
 ACTIV_EW_LOOPS_VEC(hardswish_loops, activ_vec_always, hardswish_value, hardswish_grad,
-                   hardswish_value, hardswish_grad, hardswish_value_vec, hardswish_grad_vec,
-                   hardswish_value_vec, hardswish_grad_vec)
+                   hardswish_grad2, hardswish_value, hardswish_grad, hardswish_grad2,
+                   hardswish_value_vec, hardswish_grad_vec, hardswish_value_vec, hardswish_grad_vec)
 
 const struct activ_fn activ_fn_hardswish = {
     .name = "hardswish",
@@ -182,10 +202,18 @@ const struct activ_fn activ_fn_hardswish = {
     .derivative = "0 if x <= -3 else (x/3 + 0.5 if x < 3 else 1)",
     .derivative_tex = "\\begin{cases} 0 & x \\le -3 \\\\ x/3 + 1/2 & -3 < x < 3 \\\\ 1 & x "
                       "\\ge 3 \\end{cases}",
+    .derivative2 = "1/3 if x > -3 and x < 3 else 0",
+    .derivative2_tex = "\\begin{cases} 1/3 & -3 < x < 3 \\\\ 0 & \\text{otherwise} \\end{cases}",
     .range = "[-0.375, inf)",
     .kinks = LIST(activ_kink, {"-3", "0", "hardswish'(-3) = 0"}, {"3", "1", "hardswish'(3) = 1"}),
+    .kinks2 = LIST(activ_kink,
+                   {"-3", "0",
+                    "hardswish''(-3) = 0 (hardswish' jumps; PyTorch's double backward is "
+                    "where(-3 < self < 3, grad*grad_output/3, 0))"},
+                   {"3", "0", "hardswish''(3) = 0"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "x itself for x >= 3, so hardswish(1e308) does not overflow; x*(x+3)/6 "
                 "rounded once.",
     .ew = &hardswish_loops,

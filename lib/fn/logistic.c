@@ -76,6 +76,23 @@ K_INLINE double sigmoid_grad_f32(double x, const double *p)
     return sp * sm;
 }
 
+/* sigmoid''(x) = -s(x)s(-x)tanh(x/2) = -sign(x) g(|x|), g from sig_d2
+ * (num/exp.h): -x/8 near 0, -e^-|x| in the tails, never s(1-s)(1-2s). */
+K_INLINE double sigmoid_grad2(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    return -copysign(dde_round(sig_d2(fabs(x))), x);
+}
+
+/* float32: the same with sig_d2_p (num/plain.h). */
+K_INLINE double sigmoid_grad2_f32(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    return -copysign(sig_d2_p(fabs(x)), x);
+}
+
 #ifdef K_HAVE_VEC
 /* |x| <= 700: sig_both's halves, the sign a blend; the tails and NaN to the
  * scalar kernel. */
@@ -126,9 +143,9 @@ KV void sigmoid_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *red
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(sigmoid_loops, activ_vec_always, sigmoid_value, sigmoid_grad, sigmoid_value_f32,
-                   sigmoid_grad_f32, sigmoid_value_vec, sigmoid_grad_vec, sigmoid_value_vec_f32,
-                   sigmoid_grad_vec_f32)
+ACTIV_EW_LOOPS_VEC(sigmoid_loops, activ_vec_always, sigmoid_value, sigmoid_grad, sigmoid_grad2,
+                   sigmoid_value_f32, sigmoid_grad_f32, sigmoid_grad2_f32, sigmoid_value_vec,
+                   sigmoid_grad_vec, sigmoid_value_vec_f32, sigmoid_grad_vec_f32)
 
 const struct activ_fn activ_fn_sigmoid = {
     .name = "sigmoid",
@@ -139,9 +156,12 @@ const struct activ_fn activ_fn_sigmoid = {
     .formula_tex = "\\sigma(x) = \\frac{1}{1 + e^{-x}}",
     .derivative = "sigmoid(x)*sigmoid(-x)",
     .derivative_tex = "\\sigma'(x) = \\sigma(x)\\,\\sigma(-x) = \\sigma(x)(1 - \\sigma(x))",
+    .derivative2 = "-sigmoid(x)*sigmoid(-x)*tanh(x/2)",
+    .derivative2_tex = "\\sigma''(x) = -\\sigma(x)\\,\\sigma(-x)\\tanh(x/2)",
     .range = "(0, 1)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "one exp(-|x|) in double-double serves 1/(1+e) and e/(1+e): no overflow, no "
                 "Inf/Inf at -710, tails below -700 rounded once into the subnormals; "
                 "derivative e/(1+e)^2, not s*(1-s) (0 for x > 37). float32: the same in "
@@ -233,6 +253,31 @@ K_INLINE double softplus_grad(double x, const double *p)
     return sigmoid_dd(t.hi, t.lo);
 }
 
+/*
+ * softplus''(x) = beta*s(t)s(-t), t = beta*x exact (two_prod, as for f'),
+ * where t < threshold; 0 where t >= threshold (PyTorch's
+ * softplus_double_backward masks x*beta < threshold, so 0 also at
+ * t = threshold, where f' jumps). s(t)s(-t) = e/(1+e)^2 = big*small from one
+ * exp for |t| <= 700, e with its exponent beyond (0 past 1500); beta joins
+ * by dd_mul_d_scale (beta may be huge or tiny: up to 2^1024 it cannot lift
+ * e^-1500 into the doubles).
+ */
+K_INLINE double softplus_grad2(double x, const double *p)
+{
+    double beta = p[SOFTPLUS_BETA], th = p[SOFTPLUS_THRESHOLD];
+    if (x != x) return x;
+    dd t = two_prod(beta, x);
+    if (t.hi > th || (t.hi == th && t.lo >= 0)) return 0;
+    double a = fabs(t.hi), al = t.hi < 0 ? -t.lo : t.lo;
+    if (!(a <= 700)) {
+        if (!(a <= 1500)) return 0;
+        dde e = exp_dd(-a, -al);
+        return dd_mul_d_scale((dd){e.hi, e.lo}, beta, e.k);
+    }
+    sig2 s = sig_both(a, al);
+    return dd_mul_d_scale(dd_mul(s.big, s.small), beta, 0);
+}
+
 /* A moderate beta keeps beta*x and the quotient normal: the plain-double
  * float32 kernel and the four-lane kernels hold there; elsewhere the float64
  * kernel does. */
@@ -254,6 +299,20 @@ K_INLINE double softplus_value_f32(double x, const double *p)
     double E = exp_p(-a);
     double L = log1p_p(fma(E, -al, E));
     return (t.hi > 0 ? t.hi + L : L) / p[SOFTPLUS_BETA];
+}
+
+/* float32: beta*s(t)s(-t) in plain double, t = beta*x rounded (|t| <= 200
+ * here: exp's argument is then off by 2^-45 of itself), the switch on the
+ * exact product; other betas take the float64 kernel (as the value). */
+K_INLINE double softplus_grad2_f32(double x, const double *p)
+{
+    if (!softplus_moderate(p)) return softplus_grad2(x, p);
+    double beta = p[SOFTPLUS_BETA], th = p[SOFTPLUS_THRESHOLD];
+    if (x != x) return x;
+    dd t = two_prod(beta, x);
+    if (t.hi > th || (t.hi == th && t.lo >= 0)) return 0;
+    double a = fabs(t.hi), e = exp_p(-(a < 200 ? a : 200)), big = 1 / (1 + e);
+    return beta * (e * big * big);
 }
 
 #ifdef K_HAVE_VEC
@@ -338,9 +397,9 @@ KV void softplus_value_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *r
 #endif
 
 /* The float32 derivative is the float64 one: sigmoid(beta*x) rounded to float. */
-ACTIV_EW_LOOPS_VEC(softplus_loops, softplus_vec_ok, softplus_value, softplus_grad,
-                   softplus_value_f32, softplus_grad, softplus_value_vec, softplus_grad_vec,
-                   softplus_value_vec_f32, softplus_grad_vec)
+ACTIV_EW_LOOPS_VEC(softplus_loops, softplus_vec_ok, softplus_value, softplus_grad, softplus_grad2,
+                   softplus_value_f32, softplus_grad, softplus_grad2_f32, softplus_value_vec,
+                   softplus_grad_vec, softplus_value_vec_f32, softplus_grad_vec)
 
 const struct activ_fn activ_fn_softplus = {
     .name = "softplus",
@@ -358,9 +417,17 @@ const struct activ_fn activ_fn_softplus = {
     .derivative = "sigmoid(beta*x) if beta*x <= threshold else 1",
     .derivative_tex = "\\begin{cases} \\sigma(\\beta x) & \\beta x \\le \\text{threshold} "
                       "\\\\ 1 & \\text{otherwise} \\end{cases}",
+    .derivative2 = "beta*sigmoid(beta*x)*sigmoid(-beta*x) if beta*x < threshold else 0",
+    .derivative2_tex =
+        "\\begin{cases} \\beta\\,\\sigma(\\beta x)\\,\\sigma(-\\beta x) & \\beta x < "
+        "\\text{threshold} \\\\ 0 & \\text{otherwise} \\end{cases}",
     .range = "(min(0, threshold/beta), inf)",
+    .kinks2 = LIST(activ_kink, {"threshold/beta", "0",
+                                "0 where beta*x = threshold (softplus' jumps there; PyTorch's "
+                                "softplus_double_backward masks x*beta < threshold)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "max(t,0) + log1p(exp(-|t|)) with t = beta*x exact (exp multiplies its "
                 "rounding by |t|) and the switch on the exact product; log and exp in "
                 "double-double. float32 value: the same in plain double (log1p from the log "
@@ -382,6 +449,19 @@ K_INLINE double logsigmoid_value(double x, const double *p)
 K_INLINE double logsigmoid_grad(double x, const double *p)
 {
     return sigmoid_value(-x, p);
+}
+
+/* logsigmoid''(x) = -s(x)s(-x) = -sigmoid'(x): -e^-|x| in both tails
+ * (PyTorch's (z - 1)z, z = sigmoid(x), is 0 from x = 37 on). The float32
+ * form is -sigmoid_grad_f32. */
+K_INLINE double logsigmoid_grad2(double x, const double *p)
+{
+    return x != x ? x : -sigmoid_grad(x, p);
+}
+
+K_INLINE double logsigmoid_grad2_f32(double x, const double *p)
+{
+    return x != x ? x : -sigmoid_grad_f32(x, p);
 }
 
 /* float32: -(max(-x, 0) + log1p(exp(-|x|))) in plain double, |x| clamped at
@@ -429,8 +509,9 @@ KV void logsigmoid_value_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 
 
 /* The float32 derivative is the float64 one: sigmoid(-x) rounded to float. */
 ACTIV_EW_LOOPS_VEC(logsigmoid_loops, activ_vec_always, logsigmoid_value, logsigmoid_grad,
-                   logsigmoid_value_f32, logsigmoid_grad, logsigmoid_value_vec, logsigmoid_grad_vec,
-                   logsigmoid_value_vec_f32, logsigmoid_grad_vec)
+                   logsigmoid_grad2, logsigmoid_value_f32, logsigmoid_grad, logsigmoid_grad2_f32,
+                   logsigmoid_value_vec, logsigmoid_grad_vec, logsigmoid_value_vec_f32,
+                   logsigmoid_grad_vec)
 
 const struct activ_fn activ_fn_logsigmoid = {
     .name = "logsigmoid",
@@ -441,9 +522,12 @@ const struct activ_fn activ_fn_logsigmoid = {
     .formula_tex = "\\ln \\sigma(x) = -\\ln(1 + e^{-x})",
     .derivative = "sigmoid(-x)",
     .derivative_tex = "\\sigma(-x)",
+    .derivative2 = "-sigmoid(x)*sigmoid(-x)",
+    .derivative2_tex = "-\\sigma(x)\\,\\sigma(-x)",
     .range = "(-inf, 0)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "min(x,0) - log1p(exp(-|x|)) in double-double: -exp(x) for large x, not a "
                 "flushed 0. float32 value: the same in plain double (below 2^-44), rounded "
                 "once to float.",

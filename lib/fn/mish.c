@@ -5,7 +5,8 @@
  * E whose terms are all positive (no cancellation, nothing overflows); the
  * sign of x selects between the forms for x > 0 and x <= 0 without a branch.
  * The derivative cancels at its root x0 = -1.1924, where a fitted t*P(t)
- * takes over (num/gauss.h's root_patch). float32 results use the same
+ * takes over (num/gauss.h's root_patch); the second derivative at -2.2564
+ * and 1.4906. float32 results use the same
  * fractions in plain double (num/plain.h's exp_p).
  */
 #include <math.h>
@@ -123,6 +124,56 @@ K_INLINE double mish_grad_f32(double x, const double *p)
     return E * fma(E + 2, n2, (4 * x) * (1 + E)) / (n2 * n2);
 }
 
+/*
+ * mish''(x) = s(x) sech^2(sp) (2 + x s(-x) - 2x s(x) tanh(sp)), sp =
+ * softplus(x). With tanh(sp) = n/(n+2), n = w(w+2), w = e^x, this is one
+ * fraction; in E = exp(-|x|), each form keeping its terms below 5:
+ *  x > 0:  4E^2 (2(1+E)P + x(2E^3 + 2E^2 - 3E - 2)) / P^3, P = 1 + 2E + 2E^2;
+ *  x <= 0: 4E   (2(1+E)D + x(2 + 2E - 3E^2 - 2E^3)) / D^3, D = 2 + 2E + E^2;
+ * the sign selects the coefficients (one evaluation, no branch). The
+ * prefactor E or E^2 keeps exp_dd's exponent, so both tails (8E^2(1 - x)
+ * and E(2 + x)) round once into the subnormals; -0 past 745 and -1400. The
+ * numerator cancels at the roots -2.2564 and 1.4906: fitted patches there.
+ */
+K_INLINE double mish_grad2(double x, const double *p)
+{
+    (void)p;
+    if (near_root(&k_root2_mish_neg, x)) return root_patch(&k_root2_mish_neg, x);
+    if (near_root(&k_root2_mish_pos, x)) return root_patch(&k_root2_mish_pos, x);
+    if (x != x) return x;
+    if (x > 745 || x < -1400) return -0.0;
+    int pos = x > 0;
+    dde Ee = exp_dd(-fabs(x), 0);
+    dd em = {Ee.hi, Ee.lo}, E = dde_to_dd(Ee); /* E: rounded only where it is a correction */
+    dd E2 = dd_mul(E, E), E3 = dd_mul(E2, E);
+    dd Q = dd_add(dd_add_d(dd_mul_d(E, 2), pos ? 1 : 2), dd_mul_d(E2, pos ? 2 : 1));
+    dd B = dd_add(dd_add(dd_mul_d(E3, pos ? 2 : -2), dd_mul_d(E2, pos ? 2 : -3)),
+                  dd_add_d(dd_mul_d(E, pos ? -3 : 2), pos ? -2 : 2));
+    dd N = dd_add(dd_mul_d(dd_mul(dd_add_d(E, 1), Q), 2), dd_mul_d(B, x));
+    dd F = dd_div(N, dd_mul(dd_mul(Q, Q), Q));
+    dd r = dd_mul(pos ? dd_mul(em, em) : em, F);
+    return dd_scale(4 * r.hi, 4 * r.lo, pos ? 2 * Ee.k : Ee.k);
+}
+
+/* float32: the same fractions in plain double with E = exp(-|x|); at the
+ * patches' edges the numerator is above 2^-4.9 while its error is 2^-49;
+ * -0 past 60 and -120 (below 2^-160). */
+K_INLINE double mish_grad2_f32(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    if (near_root(&k_root2_mish_neg, x)) return root_patch(&k_root2_mish_neg, x);
+    if (near_root(&k_root2_mish_pos, x)) return root_patch(&k_root2_mish_pos, x);
+    if (x > 60 || x < -120) return -0.0;
+    int pos = x > 0;
+    double E = exp_p(-fabs(x)), E2 = E * E, E3 = E2 * E;
+    double Q = pos ? fma(2, E2, fma(2, E, 1)) : fma(2, E, 2) + E2;
+    double B =
+        pos ? fma(2, E3, fma(2, E2, fma(-3, E, -2))) : fma(-2, E3, fma(-3, E2, fma(2, E, 2)));
+    double N = fma(x, B, 2 * (1 + E) * Q);
+    return (4 * (pos ? E2 : E)) * N / (Q * Q * Q);
+}
+
 #ifdef K_HAVE_VEC
 /* mish on 2^-900 <= |x| <= 700: mish_value's one-division form; x past 20
  * (the scalar kernel's x) in the vector too. */
@@ -223,8 +274,8 @@ KV void mish_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(mish_loops, activ_vec_always, mish_value, mish_grad, mish_value_f32,
-                   mish_grad_f32, mish_value_vec, mish_grad_vec, mish_value_vec_f32,
+ACTIV_EW_LOOPS_VEC(mish_loops, activ_vec_always, mish_value, mish_grad, mish_grad2, mish_value_f32,
+                   mish_grad_f32, mish_grad2_f32, mish_value_vec, mish_grad_vec, mish_value_vec_f32,
                    mish_grad_vec_f32)
 
 const struct activ_fn activ_fn_mish = {
@@ -237,9 +288,14 @@ const struct activ_fn activ_fn_mish = {
     .derivative = "tanh(log1p(exp(x))) + x*sigmoid(x)/cosh(log1p(exp(x)))**2",
     .derivative_tex = "\\tanh(\\mathrm{sp}(x)) + x\\,\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}"
                       "(x))",
+    .derivative2 = "sigmoid(x)/cosh(log1p(exp(x)))**2*(2 + x*sigmoid(-x) - "
+                   "2*x*sigmoid(x)*tanh(log1p(exp(x))))",
+    .derivative2_tex = "\\sigma(x)\\,\\mathrm{sech}^2(\\mathrm{sp}(x))\\left(2 + x\\,\\sigma(-x) - "
+                       "2x\\,\\sigma(x)\\tanh(\\mathrm{sp}(x))\\right)",
     .range = "[-0.309, inf)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "tanh(softplus(x)) as n/(n+2), n = e^x(e^x+2) (in e^-x for x > 0), double-"
                 "double; the derivative's root at -1.1924 by a fitted t*P(t). float32: "
                 "the same fractions in plain double (below 2^-44), rounded once to float.",

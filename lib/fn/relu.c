@@ -50,8 +50,9 @@ KV void relu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(relu_loops, activ_vec_always, relu_value, relu_grad, relu_value, relu_grad,
-                   relu_value_vec, relu_grad_vec, relu_value_vec, relu_grad_vec)
+ACTIV_EW_LOOPS_VEC(relu_loops, activ_vec_always, relu_value, relu_grad, activ_grad2_zero,
+                   relu_value, relu_grad, activ_grad2_zero, relu_value_vec, relu_grad_vec,
+                   relu_value_vec, relu_grad_vec)
 
 const struct activ_fn activ_fn_relu = {
     .name = "relu",
@@ -63,10 +64,16 @@ const struct activ_fn activ_fn_relu = {
     .derivative = "1 if x > 0 else 0",
     .derivative_tex = "\\mathrm{relu}'(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 "
                       "\\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "[0, inf)",
     .kinks = LIST(activ_kink, {"0", "0", "relu'(0) = 0"}),
+    .kinks2 = LIST(activ_kink, {"0", "0",
+                                "relu''(0) = 0 (relu' jumps; PyTorch's threshold_backward: "
+                                "zeros_like)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &relu_loops,
 };
@@ -128,8 +135,9 @@ KV void leaky_relu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo
 #endif
 
 ACTIV_EW_LOOPS_VEC(leaky_relu_loops, activ_vec_always, leaky_relu_value, leaky_relu_grad,
-                   leaky_relu_value, leaky_relu_grad, leaky_relu_value_vec, leaky_relu_grad_vec,
-                   leaky_relu_value_vec, leaky_relu_grad_vec)
+                   activ_grad2_zero, leaky_relu_value, leaky_relu_grad, activ_grad2_zero,
+                   leaky_relu_value_vec, leaky_relu_grad_vec, leaky_relu_value_vec,
+                   leaky_relu_grad_vec)
 
 const struct activ_fn activ_fn_leaky_relu = {
     .name = "leaky_relu",
@@ -144,10 +152,16 @@ const struct activ_fn activ_fn_leaky_relu = {
     .derivative = "1 if x > 0 else negative_slope",
     .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ \\text{negative\\_slope} & x \\le 0 "
                       "\\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .kinks = LIST(activ_kink, {"0", "negative_slope", "leaky_relu'(0) = negative_slope"}),
+    .kinks2 = LIST(activ_kink, {"0", "0",
+                                "leaky_relu''(0) = 0 (leaky_relu' jumps; PyTorch's "
+                                "leaky_relu_backward: zeros_like)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "one rounding (negative_slope*x).",
     .ew = &leaky_relu_loops,
 };
@@ -177,8 +191,9 @@ KV void prelu_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(prelu_loops, activ_vec_always, prelu_value, prelu_grad, prelu_value, prelu_grad,
-                   prelu_value_vec, prelu_grad_vec, prelu_value_vec, prelu_grad_vec)
+ACTIV_EW_LOOPS_VEC(prelu_loops, activ_vec_always, prelu_value, prelu_grad, activ_grad2_zero,
+                   prelu_value, prelu_grad, activ_grad2_zero, prelu_value_vec, prelu_grad_vec,
+                   prelu_value_vec, prelu_grad_vec)
 
 const struct activ_fn activ_fn_prelu = {
     .name = "prelu",
@@ -191,10 +206,16 @@ const struct activ_fn activ_fn_prelu = {
     .formula_tex = "\\begin{cases} x & x > 0 \\\\ w x & x \\le 0 \\end{cases}",
     .derivative = "1 if x > 0 else weight",
     .derivative_tex = "\\begin{cases} 1 & x > 0 \\\\ w & x \\le 0 \\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .kinks = LIST(activ_kink, {"0", "weight", "prelu'(0) = weight"}),
+    .kinks2 = LIST(activ_kink, {"0", "0",
+                                "prelu''(0) = 0 (prelu' jumps; PyTorch's _prelu_kernel_backward: "
+                                "zeros_like in x)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "one rounding (weight*x).",
     .ew = &prelu_loops,
 };
@@ -259,9 +280,9 @@ KV void hardtanh_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(hardtanh_loops, activ_vec_always, hardtanh_value, hardtanh_grad, hardtanh_value,
-                   hardtanh_grad, hardtanh_value_vec, hardtanh_grad_vec, hardtanh_value_vec,
-                   hardtanh_grad_vec)
+ACTIV_EW_LOOPS_VEC(hardtanh_loops, activ_vec_always, hardtanh_value, hardtanh_grad,
+                   activ_grad2_zero, hardtanh_value, hardtanh_grad, activ_grad2_zero,
+                   hardtanh_value_vec, hardtanh_grad_vec, hardtanh_value_vec, hardtanh_grad_vec)
 
 /* min_val < max_val (PyTorch asserts the same). */
 static activ_status hardtanh_check(const double *v, size_t *bad)
@@ -285,11 +306,19 @@ const struct activ_fn activ_fn_hardtanh = {
     .derivative = "1 if x > min_val and x < max_val else 0",
     .derivative_tex = "\\begin{cases} 1 & \\text{min\\_val} < x < \\text{max\\_val} \\\\ 0 & "
                       "\\text{otherwise} \\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "[min_val, max_val]",
     .kinks = LIST(activ_kink, {"min_val", "0", "hardtanh'(min_val) = 0"},
                   {"max_val", "0", "hardtanh'(max_val) = 0"}),
+    .kinks2 = LIST(activ_kink,
+                   {"min_val", "0",
+                    "hardtanh''(min_val) = 0 (hardtanh' jumps; PyTorch's hardtanh_backward: "
+                    "zeros_like)"},
+                   {"max_val", "0", "hardtanh''(max_val) = 0"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &hardtanh_loops,
 };
@@ -330,8 +359,9 @@ KV void relu6_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(relu6_loops, activ_vec_always, relu6_value, relu6_grad, relu6_value, relu6_grad,
-                   relu6_value_vec, relu6_grad_vec, relu6_value_vec, relu6_grad_vec)
+ACTIV_EW_LOOPS_VEC(relu6_loops, activ_vec_always, relu6_value, relu6_grad, activ_grad2_zero,
+                   relu6_value, relu6_grad, activ_grad2_zero, relu6_value_vec, relu6_grad_vec,
+                   relu6_value_vec, relu6_grad_vec)
 
 const struct activ_fn activ_fn_relu6 = {
     .name = "relu6",
@@ -342,10 +372,18 @@ const struct activ_fn activ_fn_relu6 = {
     .formula_tex = "\\min(\\max(x, 0), 6)",
     .derivative = "1 if x > 0 and x < 6 else 0",
     .derivative_tex = "\\begin{cases} 1 & 0 < x < 6 \\\\ 0 & \\text{otherwise} \\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "[0, 6]",
     .kinks = LIST(activ_kink, {"0", "0", "relu6'(0) = 0"}, {"6", "0", "relu6'(6) = 0"}),
+    .kinks2 = LIST(activ_kink,
+                   {"0", "0",
+                    "relu6''(0) = 0 (relu6' jumps; F.relu6 is hardtanh(x, 0, 6), whose "
+                    "hardtanh_backward has zeros_like)"},
+                   {"6", "0", "relu6''(6) = 0"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &relu6_loops,
 };
@@ -364,7 +402,8 @@ K_INLINE double identity_grad(double x, const double *p)
     return x != x ? x : 1;
 }
 
-ACTIV_EW_LOOPS(identity_loops, identity_value, identity_grad, identity_value, identity_grad)
+ACTIV_EW_LOOPS(identity_loops, identity_value, identity_grad, activ_grad2_zero, identity_value,
+               identity_grad, activ_grad2_zero)
 
 const struct activ_fn activ_fn_identity = {
     .name = "identity",
@@ -375,9 +414,12 @@ const struct activ_fn activ_fn_identity = {
     .formula_tex = "x",
     .derivative = "1",
     .derivative_tex = "1",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &identity_loops,
 };

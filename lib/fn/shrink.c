@@ -69,8 +69,9 @@ KV void softshrink_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo
 #endif
 
 ACTIV_EW_LOOPS_VEC(softshrink_loops, activ_vec_always, softshrink_value, softshrink_grad,
-                   softshrink_value, softshrink_grad, softshrink_value_vec, softshrink_grad_vec,
-                   softshrink_value_vec, softshrink_grad_vec)
+                   activ_grad2_zero, softshrink_value, softshrink_grad, activ_grad2_zero,
+                   softshrink_value_vec, softshrink_grad_vec, softshrink_value_vec,
+                   softshrink_grad_vec)
 
 const struct activ_fn activ_fn_softshrink = {
     .name = "softshrink",
@@ -85,11 +86,18 @@ const struct activ_fn activ_fn_softshrink = {
     .derivative = "1 if x > lambd or x < -lambd else 0",
     .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
                       "\\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .kinks = LIST(activ_kink, {"-lambd", "0", "softshrink'(-lambd) = 0"},
                   {"lambd", "0", "softshrink'(lambd) = 0"}),
+    .kinks2 =
+        LIST(activ_kink,
+             {"-lambd", "0", "softshrink''(-lambd) = 0 (softshrink' jumps; PyTorch: zeros_like)"},
+             {"lambd", "0", "softshrink''(lambd) = 0"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "one rounding.",
     .ew = &softshrink_loops,
 };
@@ -128,8 +136,9 @@ KV void hardshrink_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo
 #endif
 
 ACTIV_EW_LOOPS_VEC(hardshrink_loops, activ_vec_always, hardshrink_value, hardshrink_grad,
-                   hardshrink_value, hardshrink_grad, hardshrink_value_vec, hardshrink_grad_vec,
-                   hardshrink_value_vec, hardshrink_grad_vec)
+                   activ_grad2_zero, hardshrink_value, hardshrink_grad, activ_grad2_zero,
+                   hardshrink_value_vec, hardshrink_grad_vec, hardshrink_value_vec,
+                   hardshrink_grad_vec)
 
 const struct activ_fn activ_fn_hardshrink = {
     .name = "hardshrink",
@@ -144,11 +153,18 @@ const struct activ_fn activ_fn_hardshrink = {
     .derivative = "1 if x > lambd or x < -lambd else 0",
     .derivative_tex = "\\begin{cases} 1 & |x| > \\lambda \\\\ 0 & \\text{otherwise} "
                       "\\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .kinks = LIST(activ_kink, {"-lambd", "0", "hardshrink'(-lambd) = 0"},
                   {"lambd", "0", "hardshrink'(lambd) = 0"}),
+    .kinks2 =
+        LIST(activ_kink,
+             {"-lambd", "0", "hardshrink''(-lambd) = 0 (hardshrink' jumps; PyTorch: zeros_like)"},
+             {"lambd", "0", "hardshrink''(lambd) = 0"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &hardshrink_loops,
 };
@@ -190,8 +206,8 @@ KV void threshold_grad_vec(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 #endif
 
 ACTIV_EW_LOOPS_VEC(threshold_loops, activ_vec_always, threshold_value, threshold_grad,
-                   threshold_value, threshold_grad, threshold_value_vec, threshold_grad_vec,
-                   threshold_value_vec, threshold_grad_vec)
+                   activ_grad2_zero, threshold_value, threshold_grad, activ_grad2_zero,
+                   threshold_value_vec, threshold_grad_vec, threshold_value_vec, threshold_grad_vec)
 
 const struct activ_fn activ_fn_threshold = {
     .name = "threshold",
@@ -209,10 +225,16 @@ const struct activ_fn activ_fn_threshold = {
     .derivative = "1 if x > threshold else 0",
     .derivative_tex = "\\begin{cases} 1 & x > \\text{threshold} \\\\ 0 & \\text{otherwise} "
                       "\\end{cases}",
+    .derivative2 = "0",
+    .derivative2_tex = "0",
     .range = "(-inf, inf)",
     .kinks = LIST(activ_kink, {"threshold", "0", "threshold'(threshold) = 0"}),
+    .kinks2 = LIST(activ_kink, {"threshold", "0",
+                                "threshold''(threshold) = 0 (threshold' jumps; PyTorch's "
+                                "threshold_backward: zeros_like)"}),
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "exact.",
     .ew = &threshold_loops,
 };

@@ -4,7 +4,8 @@
  * One exp(-|x|) in double-double gives both halves of the logistic function
  * (num/exp.h's sig_both), the sign a select. The derivative
  * s(x)*(1 + x*s(-x)) cancels at its root x0 = -1.2785, where a fitted
- * t*P(t), t = x - x0 exact, takes over (num/gauss.h's root_patch). float32
+ * t*P(t), t = x - x0 exact, takes over (num/gauss.h's root_patch); so does
+ * the second derivative's at +-2.3994. float32
  * results use the same forms in plain double (num/plain.h's gf_sig).
  */
 #include <math.h>
@@ -82,6 +83,46 @@ K_INLINE double silu_grad_f32(double x, const double *p)
     return sp * fma(x, sm, 1);
 }
 
+/*
+ * silu''(x) = s(x)s(-x)(2 - x tanh(x/2)), even: with a = |x|, big = 1/(1+e),
+ * small = e/(1+e), e = exp(-a) (sig_both), small*big*(2 - a*(big - small)).
+ *  Near 0 the 2 dominates, so tanh(a/2) = big - small needs only absolute
+ *  accuracy. The bracket cancels at the root a0 = 2.3994 (a0 tanh(a0/2) =
+ *  2): the fitted t*P(t) there (radius 2^-6; outside it the bracket is above
+ *  2^-5.7, so exp's 2^-66 costs at most 2^-60).
+ *  a > 700: e*(2 - a), exponent kept (the rest is e^2); -0 past 1400.
+ */
+K_INLINE double silu_grad2(double x, const double *p)
+{
+    (void)p;
+    double a = fabs(x);
+    if (near_root(&k_root2_silu, a)) return root_patch(&k_root2_silu, a);
+    if (!(a <= 700)) {
+        if (a != a) return x;
+        if (a > 1400) return -0.0;
+        dde e = exp_dd(-a, 0);
+        dd m = dd_mul((dd){e.hi, e.lo}, two_sum(2, -a));
+        return dd_scale(m.hi, m.lo, e.k);
+    }
+    sig2 s = sig_both(a, 0);
+    dd b = dd_add_d(dd_neg(dd_mul_d(dd_add(s.big, dd_neg(s.small)), a)), 2);
+    return dd_round(dd_mul(dd_mul(s.big, s.small), b));
+}
+
+/* float32: small*big*(2 - a(big - small)) in plain double; the bracket is
+ * above 2^-5.7 outside the patch, so its 2^-50 absolute error is 2^-44
+ * relative; -0 past 120 (below 2^-160). */
+K_INLINE double silu_grad2_f32(double x, const double *p)
+{
+    (void)p;
+    double a = fabs(x);
+    if (a != a) return x;
+    if (near_root(&k_root2_silu, a)) return root_patch(&k_root2_silu, a);
+    if (a > 120) return -0.0;
+    double e = exp_p(-a), big = 1 / (1 + e), small = e * big;
+    return small * big * fma(-a, big - small, 2);
+}
+
 #ifdef K_HAVE_VEC
 /* silu(x) = x*sigmoid(x) for |x| <= 40 (tiny |x| to the scalar kernel, which
  * scales the product). */
@@ -144,8 +185,8 @@ KV void silu_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(silu_loops, activ_vec_always, silu_value, silu_grad, silu_value_f32,
-                   silu_grad_f32, silu_value_vec, silu_grad_vec, silu_value_vec_f32,
+ACTIV_EW_LOOPS_VEC(silu_loops, activ_vec_always, silu_value, silu_grad, silu_grad2, silu_value_f32,
+                   silu_grad_f32, silu_grad2_f32, silu_value_vec, silu_grad_vec, silu_value_vec_f32,
                    silu_grad_vec_f32)
 
 const struct activ_fn activ_fn_silu = {
@@ -157,9 +198,12 @@ const struct activ_fn activ_fn_silu = {
     .formula_tex = "x\\,\\sigma(x)",
     .derivative = "sigmoid(x)*(1 + x*sigmoid(-x))",
     .derivative_tex = "\\sigma(x)\\,(1 + x\\,\\sigma(-x))",
+    .derivative2 = "sigmoid(x)*sigmoid(-x)*(2 - x*tanh(x/2))",
+    .derivative2_tex = "\\sigma(x)\\,\\sigma(-x)\\,(2 - x\\tanh(x/2))",
     .range = "[-0.279, inf)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "x*sigmoid(x) from one exp in double-double; the derivative's root at "
                 "-1.2785 by a fitted t*P(t), t = x - x0 exact. float32: the same forms in "
                 "plain double (below 2^-44), rounded once to float.",

@@ -68,6 +68,30 @@ K_INLINE double tanh_grad_f32(double x, const double *p)
     return (4 * e) / (d * d);
 }
 
+/*
+ * tanh''(x) = -2 tanh(x) sech^2(x) = 8 sigmoid''(2x) (tanh(x) = 2s(2x) - 1),
+ * i.e. -sign(x)*8g(2|x|) with g from sig_d2 (num/exp.h): 2|x| is exact, and
+ * 1 - tanh^2 (0 from |x| = 19) is never formed. +-0 past 700 (8e^-1400).
+ */
+K_INLINE double tanh_grad2(double x, const double *p)
+{
+    (void)p;
+    double a = fabs(x);
+    if (a != a) return x;
+    if (a > 700) return -copysign(0.0, x);
+    dde g = sig_d2(2 * a);
+    g.k += 3;
+    return -copysign(dde_round(g), x);
+}
+
+/* float32: -sign(x)*8g(2|x|) with sig_d2_p (num/plain.h). */
+K_INLINE double tanh_grad2_f32(double x, const double *p)
+{
+    (void)p;
+    if (x != x) return x;
+    return -copysign(8 * sig_d2_p(2 * fabs(x)), x);
+}
+
 #ifdef K_HAVE_VEC
 /* tanh(|x|) = (1 - e)/(1 + e), e = exp(-2|x|), for 2^-7 <= |x| <= 40 (the
  * series and the tails are the scalar kernel's). */
@@ -125,8 +149,8 @@ KV void tanh_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *redo)
 }
 #endif
 
-ACTIV_EW_LOOPS_VEC(tanh_loops, activ_vec_always, tanh_value, tanh_grad, tanh_value_f32,
-                   tanh_grad_f32, tanh_value_vec, tanh_grad_vec, tanh_value_vec_f32,
+ACTIV_EW_LOOPS_VEC(tanh_loops, activ_vec_always, tanh_value, tanh_grad, tanh_grad2, tanh_value_f32,
+                   tanh_grad_f32, tanh_grad2_f32, tanh_value_vec, tanh_grad_vec, tanh_value_vec_f32,
                    tanh_grad_vec_f32)
 
 const struct activ_fn activ_fn_tanh = {
@@ -138,9 +162,12 @@ const struct activ_fn activ_fn_tanh = {
     .formula_tex = "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
     .derivative = "1/cosh(x)**2",
     .derivative_tex = "\\tanh'(x) = 1 - \\tanh^2(x) = \\frac{4e^{-2|x|}}{(1 + e^{-2|x|})^2}",
+    .derivative2 = "-2*tanh(x)/cosh(x)**2",
+    .derivative2_tex = "\\tanh''(x) = -2\\tanh(x)\\,\\mathrm{sech}^2(x)",
     .range = "(-1, 1)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "-expm1(-2|x|)/(2 + expm1(-2|x|)) in double-double (glibc's tanh is 2 ULP); "
                 "derivative 4e/(1+e)^2, e = e^{-2|x|}: 1 - tanh^2 is 0 for |x| > 19. "
                 "float32: the same in plain double (the series below 2^-7), rounded once.",
@@ -226,6 +253,18 @@ K_INLINE double tanhshrink_grad_f32(double x, const double *p)
     return t * t;
 }
 
+/* tanhshrink''(x) = 2 tanh(x) sech^2(x) = -tanh''(x): no cancellation (the
+ * root is at 0, where tanh(x) ~ x keeps its relative accuracy). */
+K_INLINE double tanhshrink_grad2(double x, const double *p)
+{
+    return x != x ? x : -tanh_grad2(x, p);
+}
+
+K_INLINE double tanhshrink_grad2_f32(double x, const double *p)
+{
+    return x != x ? x : -tanh_grad2_f32(x, p);
+}
+
 #ifdef K_HAVE_VEC
 /* tanhshrink(x) = x - tanh(x) for 1/8 <= |x| <= 40 (the series and the
  * tails are the scalar kernel's). */
@@ -288,8 +327,9 @@ KV void tanhshrink_grad_vec_f32(int W, const v4 *x, const double *p, v4 *r, v4 *
 #endif
 
 ACTIV_EW_LOOPS_VEC(tanhshrink_loops, activ_vec_always, tanhshrink_value, tanhshrink_grad,
-                   tanhshrink_value_f32, tanhshrink_grad_f32, tanhshrink_value_vec,
-                   tanhshrink_grad_vec, tanhshrink_value_vec_f32, tanhshrink_grad_vec_f32)
+                   tanhshrink_grad2, tanhshrink_value_f32, tanhshrink_grad_f32,
+                   tanhshrink_grad2_f32, tanhshrink_value_vec, tanhshrink_grad_vec,
+                   tanhshrink_value_vec_f32, tanhshrink_grad_vec_f32)
 
 const struct activ_fn activ_fn_tanhshrink = {
     .name = "tanhshrink",
@@ -300,9 +340,12 @@ const struct activ_fn activ_fn_tanhshrink = {
     .formula_tex = "x - \\tanh(x)",
     .derivative = "tanh(x)**2",
     .derivative_tex = "\\tanh^2(x)",
+    .derivative2 = "2*tanh(x)/cosh(x)**2",
+    .derivative2_tex = "2\\tanh(x)\\,\\mathrm{sech}^2(x)",
     .range = "(-inf, inf)",
     .ulp_value = 1,
     .ulp_grad = 2,
+    .ulp_grad2 = 2,
     .accuracy = "ten Taylor terms for |x| < 1/8, where x - tanh(x) cancels; double-double "
                 "tanh beyond. float32: seven terms, and tanh, in plain double (below "
                 "2^-40), rounded once.",

@@ -76,8 +76,11 @@ ACTIV_API unsigned activ_version_num(void);
     X(ACTIV_EROW, 11, "row length must divide the element count")                                  \
     /* a finite input gave an infinite result (true overflow); every output is                     \
      * still written, IEEE style */                                                                \
-    X(ACTIV_ERANGE, 12, "result overflowed")
-/* next free: 13 */
+    X(ACTIV_ERANGE, 12, "result overflowed")                                                       \
+    /* the activation has no derivative of the order asked for (a rowwise                          \
+     * function and ACTIV_GRAD2) */                                                                \
+    X(ACTIV_EORDER, 13, "this activation has no derivative of that order")
+/* next free: 14 */
 
 #define ACTIV_STATUS_ENUM_(name, number, sentence) name = number,
 typedef enum activ_status { ACTIV_STATUS_LIST(ACTIV_STATUS_ENUM_) } activ_status;
@@ -131,21 +134,26 @@ ACTIV_API activ_kind activ_kind_of(const activ_fn *f);
  * (the tests evaluate exactly these strings in MPFR as the reference) and
  * LaTeX for display. */
 typedef enum activ_text {
-    ACTIV_TEXT_SUMMARY = 0,          /* one sentence */
-    ACTIV_TEXT_FORMULA = 1,          /* f(x), plain text */
-    ACTIV_TEXT_FORMULA_LATEX = 2,    /* f(x), LaTeX */
-    ACTIV_TEXT_DERIVATIVE = 3,       /* f'(x), plain text, kink conventions included */
-    ACTIV_TEXT_DERIVATIVE_LATEX = 4, /* f'(x), LaTeX */
-    ACTIV_TEXT_RANGE = 5,            /* output range in interval notation, e.g. "(0, 1)" */
-    ACTIV_TEXT_CONSTANTS = 6,        /* fixed constants, e.g. selu's "scale = ..., alpha = ..." */
-    ACTIV_TEXT_ACCURACY = 7,         /* how the kernels stay accurate, and any ULP exception */
-    ACTIV_TEXT_PYTORCH = 8           /* the torch.nn.functional equivalent */
+    ACTIV_TEXT_SUMMARY = 0,           /* one sentence */
+    ACTIV_TEXT_FORMULA = 1,           /* f(x), plain text */
+    ACTIV_TEXT_FORMULA_LATEX = 2,     /* f(x), LaTeX */
+    ACTIV_TEXT_DERIVATIVE = 3,        /* f'(x), plain text, kink conventions included */
+    ACTIV_TEXT_DERIVATIVE_LATEX = 4,  /* f'(x), LaTeX */
+    ACTIV_TEXT_RANGE = 5,             /* output range in interval notation, e.g. "(0, 1)" */
+    ACTIV_TEXT_CONSTANTS = 6,         /* fixed constants, e.g. selu's "scale = ..., alpha = ..." */
+    ACTIV_TEXT_ACCURACY = 7,          /* how the kernels stay accurate, and any ULP exception */
+    ACTIV_TEXT_PYTORCH = 8,           /* the torch.nn.functional equivalent */
+    ACTIV_TEXT_DERIVATIVE2 = 9,       /* f''(x), plain text, kink conventions included;
+                                         "" for rowwise functions */
+    ACTIV_TEXT_DERIVATIVE2_LATEX = 10 /* f''(x), LaTeX; "" for rowwise functions */
 } activ_text;
 ACTIV_API const char *activ_text_of(const activ_fn *f, activ_text which);
 
 /* Documented error bounds of the float64 kernels, in units in the last place
- * of the exact result: 1 or 2 for values, 2 or 3 for derivatives. */
-ACTIV_API double activ_ulp_bound(const activ_fn *f, int derivative);
+ * of the exact result, by order: 0 the value (1 or 2), 1 the first
+ * derivative (2 or 3), 2 the second derivative (2 or 3). NaN for any other
+ * order, for order 2 of a rowwise function (it has none) and for f NULL. */
+ACTIV_API double activ_ulp_bound(const activ_fn *f, int order);
 
 /* A fixed constant of a formula (selu's scale and alpha). */
 typedef struct activ_const {
@@ -202,6 +210,16 @@ typedef struct activ_kink {
 ACTIV_API size_t activ_kink_count(const activ_fn *f);
 ACTIV_API const activ_kink *activ_kink_at(const activ_fn *f, size_t i);
 
+/* The kinks of a derivative, by order: order 1 is the list above (where f
+ * is not differentiable, `grad` the value of f' there); order 2 lists the
+ * points where f' is not differentiable (it jumps, or has a corner), with
+ * `grad` the value returned for f'' there (PyTorch's double backward: 0 at
+ * every such point of today's rows, jumps and corners alike). A separate list,
+ * since f' can have kinks where f has none (softplus at threshold/beta,
+ * softsign at 0). Any other order: 0 kinks, NULL. */
+ACTIV_API size_t activ_kink_count_order(const activ_fn *f, int order);
+ACTIV_API const activ_kink *activ_kink_at_order(const activ_fn *f, int order, size_t i);
+
 /* ---- Bound parameters --------------------------------------------------- */
 
 /* An activation with its parameter values. Caller-allocated (on the stack is
@@ -237,19 +255,61 @@ ACTIV_API double activ_params_get(const activ_params *p, size_t i);
 
 /* ---- Evaluation --------------------------------------------------------- */
 
+/* What to compute, and the element type of the arrays (float16 and
+ * bfloat16 will be appended as 2 and 3; numbers are never reused). */
+typedef enum activ_op {
+    ACTIV_VALUE = 0, /* f(x) */
+    ACTIV_GRAD = 1,  /* f'(x), or grad_output * f'(x) (rowwise: the VJP) */
+    ACTIV_GRAD2 = 2  /* f''(x), or grad_output * f''(x) (elementwise only) */
+} activ_op;
+
+typedef enum activ_dtype {
+    ACTIV_FLOAT64 = 0, /* double */
+    ACTIV_FLOAT32 = 1  /* float: computed in double, rounded once */
+} activ_dtype;
+
 /*
- * y = f(x) over n elements. x and y may be the same buffer (in place).
- * `row` is the length of the last axis: rowwise functions (softmax) work on
- * n/row rows of `row` elements; elementwise functions ignore it. Pass 0 to
- * mean "one row of n".
+ * The general entry point: out = op applied to x over n elements, the arrays
+ * of element type dtype (x, grad_output and out all of it). Every other
+ * evaluation function below is this one with op and dtype fixed.
+ *
+ *  - row: the length of the last axis. Rowwise functions (softmax) work on
+ *    n/row rows of `row` elements; elementwise functions ignore it. 0 means
+ *    "one row of n".
+ *  - grad_output: ignored (pass NULL) for ACTIV_VALUE. For ACTIV_GRAD and
+ *    ACTIV_GRAD2, NULL gives the derivative itself, else the product
+ *    grad_output[i] * f'(x[i]) (f''), what autograd's backward computes;
+ *    rowwise functions have no elementwise derivative and need it
+ *    (ACTIV_EGRAD_OUTPUT), and have no ACTIV_GRAD2 (ACTIV_EORDER).
+ *  - Any two of x, grad_output and out may be the same buffer (in place).
+ *  - At kinks the derivatives take PyTorch autograd's values
+ *    (activ_kink_at_order); NaN in gives NaN out; +-Inf the IEEE limit.
+ *
+ * Returns ACTIV_OK; ACTIV_EINVAL (p NULL, NULL buffers with n > 0, op or
+ * dtype not one of the enums); a parameter status of activ_params_check;
+ * ACTIV_EORDER; ACTIV_EROW; ACTIV_EGRAD_OUTPUT; or ACTIV_ERANGE when a
+ * finite input (and finite grad_output) gave +-Inf (true overflow: all
+ * outputs are written; *bad, if not NULL, is the first such index). *bad is
+ * n when no element is bad. Checked in this order; nothing is written
+ * unless the result is ACTIV_OK or ACTIV_ERANGE.
+ */
+ACTIV_API activ_status activ_compute(const activ_params *p, activ_op op, activ_dtype dtype,
+                                     const void *x, const void *grad_output, void *out, size_t n,
+                                     size_t row, size_t *bad);
+
+/*
+ * y = f(x) over n elements: activ_compute with ACTIV_VALUE. x and y may be
+ * the same buffer (in place). `row` is the length of the last axis:
+ * rowwise functions (softmax) work on n/row rows of `row` elements;
+ * elementwise functions ignore it. Pass 0 to mean "one row of n".
  *
  * Returns ACTIV_OK, ACTIV_EINVAL (NULL buffers with n > 0, unchecked params),
  * ACTIV_EROW, or ACTIV_ERANGE when a finite input overflowed to +-Inf (all
  * outputs are written; *bad, if not NULL, is the first such index). *bad is
  * n when no element is bad.
  *
- * The _f32 forms take float arrays; they compute in double and round once,
- * with the same kink conventions.
+ * The _f32 forms take float arrays (ACTIV_FLOAT32); they compute in double
+ * and round once, with the same kink conventions.
  */
 ACTIV_API activ_status activ_eval(const activ_params *p, const double *x, double *y, size_t n,
                                   size_t row, size_t *bad);
@@ -258,15 +318,31 @@ ACTIV_API activ_status activ_eval_f32(const activ_params *p, const float *x, flo
 
 /*
  * g = f'(x) (grad_output == NULL), or the vector-Jacobian product
- * g = grad_output * f'(x) that autograd's backward computes. Rowwise
- * functions have no elementwise derivative: they need grad_output
- * (ACTIV_EGRAD_OUTPUT otherwise). Any two of x, grad_output, g may alias.
+ * g = grad_output * f'(x) that autograd's backward computes: activ_compute
+ * with ACTIV_GRAD. Rowwise functions have no elementwise derivative: they
+ * need grad_output (ACTIV_EGRAD_OUTPUT otherwise). Any two of x,
+ * grad_output, g may alias.
  */
 ACTIV_API activ_status activ_grad(const activ_params *p, const double *x, const double *grad_output,
                                   double *g, size_t n, size_t row, size_t *bad);
 ACTIV_API activ_status activ_grad_f32(const activ_params *p, const float *x,
                                       const float *grad_output, float *g, size_t n, size_t row,
                                       size_t *bad);
+
+/*
+ * g = f''(x) (grad_output == NULL), or g = grad_output * f''(x):
+ * activ_compute with ACTIV_GRAD2, for elementwise functions (rowwise ones
+ * give ACTIV_EORDER). Within activ_ulp_bound(f, 2) ULP of the exact f''
+ * (float32: 1 ULP of the correctly rounded float); at the kinks of f' the
+ * values of activ_kink_at_order(f, 2, i). Any two of x, grad_output, g may
+ * alias.
+ */
+ACTIV_API activ_status activ_grad2(const activ_params *p, const double *x,
+                                   const double *grad_output, double *g, size_t n, size_t row,
+                                   size_t *bad);
+ACTIV_API activ_status activ_grad2_f32(const activ_params *p, const float *x,
+                                       const float *grad_output, float *g, size_t n, size_t row,
+                                       size_t *bad);
 
 #ifdef __cplusplus
 }

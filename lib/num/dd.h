@@ -195,6 +195,38 @@ K_INLINE double dd_mul_d_round(dd q, double x, int k)
     return dd_scale(m.hi, m.lo, k);
 }
 
+/* m*b*2^k rounded once, for finite m and b of any magnitude: where m.hi or b
+ * is far from 1 (elu's alpha or softplus's beta may be 1e-300 or 1e308, and
+ * m a tail near 2^-1000) their exponents join k first (frexp), so the
+ * mantissa product neither overflows nor loses bits to the subnormals. */
+K_INLINE double dd_mul_d_scale(dd m, double b, int k)
+{
+    double am = fabs(m.hi), ab = fabs(b);
+    if (!(am >= 0x1p-400 && am <= 0x1p400 && ab >= 0x1p-400 && ab <= 0x1p400)) {
+        int em, eb;
+        double f = frexp(m.hi, &em);
+        m = (dd){f, ldexp(m.lo, -em)};
+        b = frexp(b, &eb);
+        k += em + eb;
+    }
+    dd r = dd_mul_d(m, b);
+    return dd_scale(r.hi, r.lo, k);
+}
+
+/* m/b*2^k rounded once, m.hi in [1, 2) (an exp_dd mantissa), b finite and
+ * nonzero: b's exponent joins k where 1/b alone would overflow or lose bits
+ * (celu's 1/alpha with alpha = 2^-1074). */
+K_INLINE double dd_div_d_scale(dd m, double b, int k)
+{
+    if (!(fabs(b) >= 0x1p-400 && fabs(b) <= 0x1p400)) {
+        int eb;
+        b = frexp(b, &eb);
+        k -= eb;
+    }
+    dd r = dd_div_d(m, b);
+    return dd_scale(r.hi, r.lo, k);
+}
+
 /* The dd value of a dde: exact for k >= -1022; rounded (lo dropped) where
  * the value is subnormal; 0 below. */
 K_INLINE dd dde_to_dd(dde a)

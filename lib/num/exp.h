@@ -17,12 +17,13 @@
 #define K_EXP_SHIFT 0x1.8p52 /* adding it rounds to an integer */
 
 /*
- * e^(xh + xl) = (hi + lo)*2^k, |xh| <= 1100, |xl| <= ulp(xh).
+ * e^(xh + xl) = (hi + lo)*2^k, |xh| <= 1500, |xl| <= ulp(xh).
  * x = n*ln2/128 + r, |r| <= ln2/256: e^x = 2^(n/128) * e^r with 2^(j/128)
  * from the table (dd) and e^r - 1 = r + r^2/2 + ... + r^6/720 (truncation
  * 2^-71; r^2/2 onwards is below 2^-18 so its rounding costs 2^-70).
- * n*K_LN2N_HI is exact (34-bit constant, |n| < 2^18) and cancels exactly
- * against x (Sterbenz).
+ * n*K_LN2N_HI is exact (34-bit constant, |n| < 2^19: |x| < 2839) and
+ * cancels exactly against x (Sterbenz). The tails of products with a huge
+ * parameter (alpha*e^x with alpha near 2^1024) reach x = -1455.
  */
 K_INLINE dde exp_dd(double xh, double xl)
 {
@@ -182,6 +183,31 @@ K_INLINE sig2 sig_both(double ah, double al)
     double c = fma(-r, q.hi, 1) - r * q.lo;
     dd big = fast_two_sum(r, r * c);
     return (sig2){big, dd_mul(e, big)};
+}
+
+/*
+ * g(a) = e(1-e)/(1+e)^3, e = exp(-a), a >= 0, exponent kept: sigmoid''(x) =
+ * -s(x)s(-x)tanh(x/2) = -sign(x) g(|x|), and tanh''(x) = -8 sign(x) g(2|x|).
+ * Never s(1-s)(1-2s) (PyTorch's form), which is 0 from |x| = 37 on.
+ *  a < 2^-30: a/8 (the next term, a^3/24, is 2^-61 of it), the exponent
+ *             apart so a subnormal a is not rounded by the division;
+ *  a < 2^-8:  E - 1 from expm1 (1 - exp(-a) would cancel): -em*E/(2+em)^3;
+ *  a <= 700:  small*big*(big - small) from sig_both (one exp, one division);
+ *             big - small = tanh(a/2) keeps 58 of exp's 66 bits at 2^-8;
+ *  a > 700:   e itself ((1-e)/(1+e)^3 = 1 - 4e, e < 2^-1000); 0 past 1400.
+ */
+K_INLINE dde sig_d2(double a)
+{
+    if (a < 0x1p-30) return (dde){a, 0, -3};
+    if (a < 0x1p-8) {
+        dd em = expm1_dd(-a), r = dd_recip(dd_add_d(em, 2));
+        dd g = dd_mul(dd_mul(dd_neg(em), dd_add_d(em, 1)), dd_mul(dd_mul(r, r), r));
+        return (dde){g.hi, g.lo, 0};
+    }
+    if (!(a <= 700)) return a > 1400 ? (dde){0, 0, 0} : exp_dd(-a, 0);
+    sig2 s = sig_both(a, 0);
+    dd g = dd_mul(dd_mul(s.big, s.small), dd_add(s.big, dd_neg(s.small)));
+    return (dde){g.hi, g.lo, 0};
 }
 
 K_INLINE dde sig_neg(double ah, double al)

@@ -105,4 +105,19 @@ K_INLINE double tanh_p(double a)
     return (1 - e) / (1 + e);
 }
 
+/*
+ * g(a) = e(1-e)/(1+e)^3 (num/exp.h's sig_d2) in plain double: a/8 below
+ * 2^-20 (a^3/24 is 2^-41.6 of it, and a float a/8 is exact); tanh(a/2)
+ * from tanh_p's series below 2^-6 (big - small would keep only 2^-52/a of
+ * it), else big - small (2^-45 relative from 2^-6 on); a clamped at 120
+ * (g < 2^-170, far below the floats).
+ */
+K_INLINE double sig_d2_p(double a)
+{
+    if (a < 0x1p-20) return a * 0.125;
+    double e = exp_p(-(a < 120 ? a : 120)), big = 1 / (1 + e), small = e * big;
+    double t = a < 0x1p-6 ? tanh_p(0.5 * a) : big - small;
+    return small * big * t;
+}
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * docgen.c - render docs/activations.md from the registry: catalogue,
- * parameters, formulas (plain and LaTeX), ranges, kink conventions,
- * documented ULP bounds and notes, and the measured accuracy table.
+ * parameters, formulas of f, f' and f'' (plain and LaTeX), ranges, kink
+ * conventions of both orders, documented ULP bounds and notes, and the
+ * measured accuracy table.
  */
 #include "docgen.h"
 
@@ -93,6 +94,12 @@ static void intro(FILE *out)
           "equal to its default with a written default such as `1/6` means that exact value), "
           "and conditions are decided exactly, so a formula's branches state the kink "
           "conventions too.\n\n"
+          "Second derivatives (`activ_grad2`, `activ_compute` with `ACTIV_GRAD2`) are what "
+          "PyTorch's double backward computes for the elementwise functions: f''(x), or "
+          "grad_output * f''(x). Where f' jumps or has a corner (the kinks of f') the library "
+          "returns PyTorch's value there, 0 for every row here; f' can have such points where f "
+          "has none (softplus at threshold/beta, softsign at 0). The rowwise functions have no "
+          "second derivative in the library (`ACTIV_EORDER`).\n\n"
           "Accuracy is in ULPs of the exact result: |computed - exact| / ulp(exact), where "
           "ulp(y) = 2^(max(e, -1022) - 52) for 2^e <= |y| < 2^(e+1) (float32: 2^(max(e, -126) - "
           "23)). float32 results are compared with the exact result rounded to float32 and must "
@@ -131,13 +138,16 @@ static void params_table(FILE *out, const activ_fn *f)
     fputs("\n", out);
 }
 
-static void kinks_list(FILE *out, const activ_fn *f)
+/* The kinks of one order: of f (order 1, f' given there) or of f' (order 2,
+ * f'' given there). */
+static void kinks_list(FILE *out, const activ_fn *f, int order)
 {
-    if (activ_kink_count(f) == 0) return;
-    fputs("Kinks (f' returned there):\n\n", out);
-    for (size_t k = 0; k < activ_kink_count(f); k++) {
-        const activ_kink *kk = activ_kink_at(f, k);
-        fprintf(out, "- at `x = %s`: f' = `%s` (%s)\n", kk->at, kk->grad, kk->note);
+    const char *d = order == 2 ? "f''" : "f'";
+    if (activ_kink_count_order(f, order) == 0) return;
+    fprintf(out, "%s (%s returned there):\n\n", order == 2 ? "Kinks of f'" : "Kinks", d);
+    for (size_t k = 0; k < activ_kink_count_order(f, order); k++) {
+        const activ_kink *kk = activ_kink_at_order(f, order, k);
+        fprintf(out, "- at `x = %s`: %s = `%s` (%s)\n", kk->at, d, kk->grad, kk->note);
     }
     fputs("\n", out);
 }
@@ -158,57 +168,86 @@ static void entry(FILE *out, const activ_fn *f)
     fprintf(out, "%s = `%s`\n\n$$%s$$\n\n",
             activ_kind_of(f) == ACTIV_ROWWISE ? "Vector-Jacobian product" : "f'(x)",
             activ_text_of(f, ACTIV_TEXT_DERIVATIVE), activ_text_of(f, ACTIV_TEXT_DERIVATIVE_LATEX));
-    kinks_list(out, f);
-    fprintf(out, "Accuracy (float64): value within %g ULP, derivative within %g ULP. %s\n\n",
-            activ_ulp_bound(f, 0), activ_ulp_bound(f, 1), activ_text_of(f, ACTIV_TEXT_ACCURACY));
+    kinks_list(out, f, 1);
+    if (activ_kind_of(f) == ACTIV_ELEMENTWISE) {
+        fprintf(out, "f''(x) = `%s`\n\n$$%s$$\n\n", activ_text_of(f, ACTIV_TEXT_DERIVATIVE2),
+                activ_text_of(f, ACTIV_TEXT_DERIVATIVE2_LATEX));
+        kinks_list(out, f, 2);
+        fprintf(out,
+                "Accuracy (float64): value within %g ULP, derivative within %g ULP, second "
+                "derivative within %g ULP. %s\n\n",
+                activ_ulp_bound(f, 0), activ_ulp_bound(f, 1), activ_ulp_bound(f, 2),
+                activ_text_of(f, ACTIV_TEXT_ACCURACY));
+    } else {
+        fprintf(out,
+                "Accuracy (float64): value within %g ULP, derivative within %g ULP; no second "
+                "derivative. %s\n\n",
+                activ_ulp_bound(f, 0), activ_ulp_bound(f, 1),
+                activ_text_of(f, ACTIV_TEXT_ACCURACY));
+    }
 }
 
 static void kink_table(FILE *out)
 {
     fputs("## Kink conventions\n\nThe derivative at points where f is not differentiable "
-          "(PyTorch autograd's conventions); asserted exactly by the tests.\n\n"
-          "| function | at x = | f' there | note |\n|---|---|---|---|\n",
+          "(PyTorch autograd's conventions); asserted exactly by the tests.\n\n",
           out);
-    for (size_t i = 0; i < activ_count(); i++) {
-        const activ_fn *f = activ_at(i);
-        for (size_t k = 0; k < activ_kink_count(f); k++) {
-            const activ_kink *kk = activ_kink_at(f, k);
-            fprintf(out, "| %s | `%s` | `%s` | %s |\n", activ_name(f), kk->at, kk->grad, kk->note);
+    for (int order = 1; order <= 2; order++) {
+        if (order == 2)
+            fputs("The second derivative at points where f' is not differentiable (it jumps or "
+                  "has a corner): PyTorch's double backward; asserted exactly by the tests.\n\n",
+                  out);
+        fprintf(out, "| function | at x = | %s there | note |\n|---|---|---|---|\n",
+                order == 2 ? "f''" : "f'");
+        for (size_t i = 0; i < activ_count(); i++) {
+            const activ_fn *f = activ_at(i);
+            for (size_t k = 0; k < activ_kink_count_order(f, order); k++) {
+                const activ_kink *kk = activ_kink_at_order(f, order, k);
+                fprintf(out, "| %s | `%s` | `%s` | %s |\n", activ_name(f), kk->at, kk->grad,
+                        kk->note);
+            }
         }
+        fputs("\n", out);
     }
-    fputs("\n", out);
 }
 
-/* The measured table: rows "name\tv64\td64\tv32\td32\tpoints" from the test. */
+/* The measured table: rows "name\tv64\td64\tv32\td32\te64\te32\tpoints" from
+ * the test, e64 and e32 (f'') "-" for rowwise rows. */
 static void measured(FILE *out, const char *path)
 {
     fputs("## Measured accuracy\n\nThe largest error found by `test_lib_accuracy` (MPFR "
-          "reference, correctly rounded) over its grid: default and generated parameters, "
-          "log-spaced magnitudes from the smallest subnormal to DBL_MAX, dense grids on [-40, 40], "
-          "special points, every kink and the roots of f'. Rowwise rows: random, wide, dominated, "
-          "repeated-maximum and offset rows; their derivative column is the VJP. Rerun with "
-          "`make accuracy-table docs`.\n\n",
+          "reference, correctly rounded) over its grid: default, generated and extreme "
+          "parameters, log-spaced magnitudes from the smallest subnormal to DBL_MAX, dense grids "
+          "on [-40, 40], special points and the kernels' tail cut-offs, every kink of f and f', "
+          "the roots of f, f' and f'' and a dense stretch around those of the derivatives. "
+          "Rowwise rows: random, wide, dominated, repeated-maximum and offset rows; their "
+          "derivative column is the VJP. Rerun with `make accuracy-table docs`.\n\n",
           out);
     FILE *in = path ? fopen(path, "r") : NULL;
     if (!in) {
         fputs("(not measured yet)\n", out);
         return;
     }
-    fputs("| function | value f64 | derivative f64 | value f32 | derivative f32 | bound f64 "
-          "(value/derivative) | points |\n|---|---|---|---|---|---|---|\n",
+    fputs("| function | value f64 | derivative f64 | second derivative f64 | value f32 | "
+          "derivative f32 | second derivative f32 | bound f64 (f/f'/f'') | points |\n"
+          "|---|---|---|---|---|---|---|---|---|\n",
           out);
     char line[512];
     while (fgets(line, sizeof line, in)) {
-        char name[64];
+        char name[64], e64[16], e32[16];
         double v[4];
         unsigned long pts;
-        if (line[0] == '#' ||
-            sscanf(line, "%63s %lf %lf %lf %lf %lu", name, &v[0], &v[1], &v[2], &v[3], &pts) != 6)
+        if (line[0] == '#' || sscanf(line, "%63s %lf %lf %lf %lf %15s %15s %lu", name, &v[0], &v[1],
+                                     &v[2], &v[3], e64, e32, &pts) != 8)
             continue;
         const activ_fn *f = activ_find(name);
         if (!f) continue;
-        fprintf(out, "| %s | %.3f | %.3f | %.3f | %.3f | %g / %g | %lu |\n", name, v[0], v[1], v[2],
-                v[3], activ_ulp_bound(f, 0), activ_ulp_bound(f, 1), pts);
+        char b2[16] = "-";
+        if (activ_kind_of(f) == ACTIV_ELEMENTWISE)
+            snprintf(b2, sizeof b2, "%g", activ_ulp_bound(f, 2));
+        fprintf(out, "| %s | %.3f | %.3f | %s | %.3f | %.3f | %s | %g / %g / %s | %lu |\n", name,
+                v[0], v[1], e64, v[2], v[3], e32, activ_ulp_bound(f, 0), activ_ulp_bound(f, 1), b2,
+                pts);
     }
     fclose(in);
     fputs("\n", out);

@@ -3,14 +3,19 @@
  * evaluated exactly in MPFR (tests/common/refexpr.c).
  *
  * Table-driven: a new row is tested without new code. For every elementwise
- * entry, for the default parameters and generated parameter sets, over a
- * grid of log-spaced magnitudes (subnormal to DBL_MAX, both signs), dense
- * linear grids, special points, each kink and each root of f', it asserts
- *   - values within the row's ULP bound, derivatives within theirs (float64),
- *     and 1 ULP of the correctly rounded float for float32;
+ * entry, for the default parameters, generated parameter sets and the
+ * extreme ones below, over a grid of log-spaced magnitudes (subnormal to
+ * DBL_MAX, both signs), dense linear grids, special points, the kernels'
+ * tail cut-offs, each kink of f and of f', and each root of f, f' and f''
+ * (with a dense stretch around the roots of the derivatives, where the
+ * kernels switch to fitted patches), it asserts
+ *   - values, first and second derivatives within the row's ULP bounds of
+ *     each order (float64), and 1 ULP of the correctly rounded float for
+ *     float32;
  *   - no NaN for a finite input, no 0 where the exact result is normal;
  *   - outputs inside the row's range (closed, up to rounding);
- *   - f'(kink) equals the kink's `grad` expression exactly;
+ *   - f'(kink) equals the kink's `grad` expression exactly, and f'' at each
+ *     kink of f' (activ_kink_at_order(f, 2, i)) its expression;
  *   - IEEE behaviour at NaN and +-Inf (the limit, via x = +-2^1100).
  * It prints the largest error found per function; with ACTIV_MEASURED_OUT set
  * it also writes them as TSV (docs/measured-accuracy.tsv, read by gendoc).
@@ -28,8 +33,12 @@
 #include "actgrid.h"
 #include "refexpr.h"
 
-enum { V64, D64, V32, D32, NKIND };
-static const char *const kind_name[NKIND] = {"value f64", "deriv f64", "value f32", "deriv f32"};
+/* What is measured: each order (value, f', f'') in each element type. */
+enum { V64, D64, V32, D32, E64, E32, NKIND };
+static const char *const kind_name[NKIND] = {"value f64", "deriv f64",  "value f32",
+                                             "deriv f32", "deriv2 f64", "deriv2 f32"};
+static const int kind_order[NKIND] = {0, 1, 0, 1, 2, 2};
+static const int kind_f32[NKIND] = {0, 0, 1, 1, 0, 1};
 
 typedef struct fn_stats {
     double max[NKIND]; /* largest error in ULPs */
@@ -65,10 +74,10 @@ typedef struct subject {
     const activ_fn *fn;
     activ_params p;
     rx_env env;
-    rx_expr *formula, *deriv;
+    rx_expr *formula, *deriv, *deriv2;
     rx_value lo, hi; /* range ends */
     int has_range;
-    double bound[2];
+    double bound[3]; /* by order */
     fn_stats *st;
     report *rep;
 } subject;
@@ -94,8 +103,8 @@ static void track(subject *s, int kind, double err, double x)
 
 static void check_value(subject *s, int kind, double x, const rx_value *ref, double got)
 {
-    int f32 = kind >= V32;
-    double bound = f32 ? 1.0 : s->bound[kind == D64];
+    int f32 = kind_f32[kind];
+    double bound = f32 ? 1.0 : s->bound[kind_order[kind]];
     double err = f32 ? rx_ulp_error_f(ref, (float)got) : rx_ulp_error(ref, got);
     double exact = f32 ? (double)ref->f : ref->d;
     char ps[128];
@@ -127,17 +136,20 @@ static void check_range(subject *s, double x, double y, int f32)
 
 /* ---- evaluation over a grid -------------------------------------------------------- */
 
+/* The exact f, f' and f'' at every point. */
 typedef struct refs {
-    rx_value *v, *d;
+    rx_value *v, *d, *e;
 } refs;
 
 static void reference(subject *s, const ag_list *xs, refs *r)
 {
     r->v = malloc(xs->n * sizeof *r->v);
     r->d = malloc(xs->n * sizeof *r->d);
+    r->e = malloc(xs->n * sizeof *r->e);
     for (size_t i = 0; i < xs->n; i++) {
         rx_eval(s->formula, &s->env, xs->v[i], &r->v[i]);
         rx_eval(s->deriv, &s->env, xs->v[i], &r->d[i]);
+        rx_eval(s->deriv2, &s->env, xs->v[i], &r->e[i]);
     }
 }
 
@@ -145,6 +157,7 @@ static void free_refs(refs *r)
 {
     free(r->v);
     free(r->d);
+    free(r->e);
 }
 
 static int ref_ok(subject *s, double x, const rx_value *v)
@@ -154,59 +167,118 @@ static int ref_ok(subject *s, double x, const rx_value *v)
     return 0;
 }
 
+/* f, f' and f'' of every point through the public API, in one element
+ * type: the arrays y, g and e (double or float, as dtype). */
+static void compute_all(subject *s, activ_dtype dtype, const void *x, size_t n, void *y, void *g,
+                        void *e)
+{
+    static const activ_op ops[3] = {ACTIV_VALUE, ACTIV_GRAD, ACTIV_GRAD2};
+    void *out[3] = {y, g, e};
+    for (int k = 0; k < 3; k++) {
+        activ_status st = activ_compute(&s->p, ops[k], dtype, x, NULL, out[k], n, 0, NULL);
+        ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "%s order %d: %s", activ_name(s->fn), k,
+                      activ_strerror(st));
+    }
+}
+
 static void run_f64(subject *s, const ag_list *xs, const refs *r)
 {
-    size_t n = xs->n, bad;
-    double *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
-    activ_status st = activ_eval(&s->p, xs->v, y, n, 0, &bad);
-    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_eval: %s", activ_strerror(st));
-    st = activ_grad(&s->p, xs->v, NULL, g, n, 0, &bad);
-    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_grad: %s", activ_strerror(st));
+    size_t n = xs->n;
+    double *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g), *e = malloc(n * sizeof *e);
+    compute_all(s, ACTIV_FLOAT64, xs->v, n, y, g, e);
     for (size_t i = 0; i < n; i++) {
         double x = xs->v[i];
-        if (!ref_ok(s, x, &r->v[i]) || !ref_ok(s, x, &r->d[i])) continue;
-        if (isnan(y[i]) || isnan(g[i])) note(s->rep, "NaN for finite x=%a\n", x);
+        if (!ref_ok(s, x, &r->v[i]) || !ref_ok(s, x, &r->d[i]) || !ref_ok(s, x, &r->e[i])) continue;
+        if (isnan(y[i]) || isnan(g[i]) || isnan(e[i])) note(s->rep, "NaN for finite x=%a\n", x);
         check_value(s, V64, x, &r->v[i], y[i]);
         check_value(s, D64, x, &r->d[i], g[i]);
+        check_value(s, E64, x, &r->e[i], e[i]);
         check_range(s, x, y[i], 0);
     }
-    free(y);
-    free(g);
+    free(y), free(g), free(e);
 }
 
 static void run_f32(subject *s, const ag_list *xs, const refs *r)
 {
     size_t n = xs->n, m = 0;
-    float *xf = malloc(n * sizeof *xf), *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
+    float *xf = malloc(n * sizeof *xf), *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g),
+          *e = malloc(n * sizeof *e);
     size_t *idx = malloc(n * sizeof *idx);
     for (size_t i = 0; i < n; i++)
         if (ag_is_float(xs->v[i])) idx[m] = i, xf[m++] = (float)xs->v[i];
-    activ_status st = activ_eval_f32(&s->p, xf, y, m, 0, NULL);
-    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_eval_f32: %s", activ_strerror(st));
-    st = activ_grad_f32(&s->p, xf, NULL, g, m, 0, NULL);
-    ck_assert_msg(st == ACTIV_OK || st == ACTIV_ERANGE, "activ_grad_f32: %s", activ_strerror(st));
+    compute_all(s, ACTIV_FLOAT32, xf, m, y, g, e);
     for (size_t j = 0; j < m; j++) {
         size_t i = idx[j];
-        if (r->v[i].status != RX_OK || r->d[i].status != RX_OK) continue;
-        if (isnan(y[j]) || isnan(g[j])) note(s->rep, "f32 NaN for finite x=%a\n", xs->v[i]);
+        if (r->v[i].status != RX_OK || r->d[i].status != RX_OK || r->e[i].status != RX_OK) continue;
+        if (isnan(y[j]) || isnan(g[j]) || isnan(e[j]))
+            note(s->rep, "f32 NaN for finite x=%a\n", xs->v[i]);
         check_value(s, V32, xs->v[i], &r->v[i], y[j]);
         check_value(s, D32, xs->v[i], &r->d[i], g[j]);
+        check_value(s, E32, xs->v[i], &r->e[i], e[j]);
         check_range(s, xs->v[i], y[j], 1);
     }
-    free(xf), free(y), free(g), free(idx);
+    free(xf), free(y), free(g), free(e), free(idx);
 }
 
-/* The grid plus the doubles around each sign change of f and f'. */
+/* Where the kernels switch forms in their tails (700 and 1400 for the
+ * exponent tails, 1455 where alpha*e^x with alpha near 2^1024 leaves the
+ * subnormals, 1500 where the order-2 kernels stop), both signs, beside the
+ * grid's special points. */
+static const double tail_points[] = {700.5, 1100, 1400.5, 1420, 1454, 1455.5, 1499, 1501, 2000};
+
+/* Each `at` of the kinks of f' (order 2), exactly, with neighbours (the grid
+ * has those of f). */
+static void push_kinks2(subject *s, ag_list *xs)
+{
+    for (size_t k = 0; k < activ_kink_count_order(s->fn, 2); k++) {
+        char err[128];
+        rx_expr *at = rx_parse(activ_kink_at_order(s->fn, 2, k)->at, err, sizeof err);
+        ck_assert_msg(at, "%s: kink does not parse: %s", activ_name(s->fn), err);
+        rx_value v;
+        rx_eval(at, &s->env, 0, &v);
+        if (v.status == RX_OK) ag_push_around(xs, v.d, 4);
+        rx_free(at);
+    }
+}
+
+/* 400 doubles and floats across +-0.05 of each sign change of a derivative
+ * (ref, along xs): the inside and the edges of a fitted root patch. */
+static void push_root_stretch(const ag_list *xs, const double *ref, ag_list *more)
+{
+    for (size_t i = 1; i < xs->n; i++) {
+        if (!((ref[i - 1] < 0 && ref[i] > 0) || (ref[i - 1] > 0 && ref[i] < 0))) continue;
+        double a = xs->v[i - 1], b = xs->v[i];
+        if (!(b - a <= 1)) continue;
+        for (int j = 0; j < 400; j++) {
+            double t = a - 0.05 + (b - a + 0.1) * (j + 0.618) / 400;
+            ag_push(more, t);
+            ag_push(more, (float)t);
+        }
+    }
+}
+
+/* The grid, the kinks of f', the tails, then the doubles around each sign
+ * change of f, f' and f''. */
 static void full_grid(subject *s, double scale, ag_list *xs, refs *r)
 {
     ag_grid(&s->p, scale, xs);
+    push_kinks2(s, xs);
+    for (size_t i = 0; i < sizeof tail_points / sizeof tail_points[0]; i++) {
+        ag_push_around(xs, tail_points[i], 2);
+        ag_push_around(xs, -tail_points[i], 2);
+    }
+    ag_unique(xs);
     reference(s, xs, r);
-    double *vd = malloc(xs->n * sizeof *vd), *dd = malloc(xs->n * sizeof *dd);
-    for (size_t i = 0; i < xs->n; i++) vd[i] = r->v[i].d, dd[i] = r->d[i].d;
+    double *vd = malloc(xs->n * sizeof *vd), *dd = malloc(xs->n * sizeof *dd),
+           *ed = malloc(xs->n * sizeof *ed);
+    for (size_t i = 0; i < xs->n; i++) vd[i] = r->v[i].d, dd[i] = r->d[i].d, ed[i] = r->e[i].d;
     ag_list more = {0};
     ag_add_roots(s->deriv, &s->env, xs, dd, &more);
     ag_add_roots(s->formula, &s->env, xs, vd, &more);
-    free(vd), free(dd);
+    ag_add_roots(s->deriv2, &s->env, xs, ed, &more);
+    push_root_stretch(xs, dd, &more);
+    push_root_stretch(xs, ed, &more);
+    free(vd), free(dd), free(ed);
     if (more.n == 0) return ag_free(&more);
     for (size_t i = 0; i < xs->n; i++) ag_push(&more, xs->v[i]);
     ag_unique(&more);
@@ -218,72 +290,86 @@ static void full_grid(subject *s, double scale, ag_list *xs, refs *r)
 
 /* ---- kinks, NaN and infinities ---------------------------------------------------- */
 
-static double grad_at(const activ_params *p, double x)
+/* The derivative of order `order` at one point, float64 and float32. */
+static double deriv_at(const activ_params *p, int order, double x)
 {
     double g = NAN;
-    activ_grad(p, &x, NULL, &g, 1, 0, NULL);
+    activ_compute(p, order == 2 ? ACTIV_GRAD2 : ACTIV_GRAD, ACTIV_FLOAT64, &x, NULL, &g, 1, 0,
+                  NULL);
     return g;
 }
 
-static float grad_at_f(const activ_params *p, float x)
+static float deriv_at_f(const activ_params *p, int order, float x)
 {
     float g = NAN;
-    activ_grad_f32(p, &x, NULL, &g, 1, 0, NULL);
+    activ_compute(p, order == 2 ? ACTIV_GRAD2 : ACTIV_GRAD, ACTIV_FLOAT32, &x, NULL, &g, 1, 0,
+                  NULL);
     return g;
 }
 
+/* The kinks of order 1 (of f, f' there) and 2 (of f', f'' there): the
+ * library, and the derivative's formula, give exactly the table's value. */
 static void check_kinks(subject *s)
 {
-    for (size_t k = 0; k < activ_kink_count(s->fn); k++) {
-        const activ_kink *kk = activ_kink_at(s->fn, k);
-        char err[128];
-        rx_expr *at = rx_parse(kk->at, err, sizeof err), *gr = rx_parse(kk->grad, err, sizeof err);
-        ck_assert_msg(at && gr, "%s: kink does not parse: %s", activ_name(s->fn), err);
-        rx_value a, g, d;
-        rx_eval(at, &s->env, 0, &a);
-        rx_eval(gr, &s->env, 0, &g);
-        if (a.status == RX_OK && a.d_res == 0 && g.status == RX_OK) {
-            double got = grad_at(&s->p, a.d);
-            if (got != g.d)
-                note(s->rep, "kink %s: f'(%a) = %a, convention %a\n", kk->note, a.d, got, g.d);
-            rx_eval(s->deriv, &s->env, a.d, &d); /* the formula must agree with the table */
-            if (d.status != RX_OK || d.d != g.d)
-                note(s->rep, "kink %s: derivative formula gives %a at %a, table %a\n", kk->note,
-                     d.d, a.d, g.d);
-            if (ag_is_float(a.d) && grad_at_f(&s->p, (float)a.d) != g.f)
-                note(s->rep, "kink %s: f32 f'(%a) = %a, convention %a\n", kk->note, a.d,
-                     (double)grad_at_f(&s->p, (float)a.d), (double)g.f);
+    for (int order = 1; order <= 2; order++) {
+        const rx_expr *formula = order == 2 ? s->deriv2 : s->deriv;
+        const char *d = order == 2 ? "f''" : "f'";
+        for (size_t k = 0; k < activ_kink_count_order(s->fn, order); k++) {
+            const activ_kink *kk = activ_kink_at_order(s->fn, order, k);
+            char err[128];
+            rx_expr *at = rx_parse(kk->at, err, sizeof err),
+                    *gr = rx_parse(kk->grad, err, sizeof err);
+            ck_assert_msg(at && gr, "%s: kink does not parse: %s", activ_name(s->fn), err);
+            rx_value a, g, fd;
+            rx_eval(at, &s->env, 0, &a);
+            rx_eval(gr, &s->env, 0, &g);
+            if (a.status == RX_OK && a.d_res == 0 && g.status == RX_OK) {
+                double got = deriv_at(&s->p, order, a.d);
+                if (got != g.d)
+                    note(s->rep, "kink %s: %s(%a) = %a, convention %a\n", kk->note, d, a.d, got,
+                         g.d);
+                rx_eval(formula, &s->env, a.d, &fd); /* the formula must agree with the table */
+                if (fd.status != RX_OK || fd.d != g.d)
+                    note(s->rep, "kink %s: %s formula gives %a at %a, table %a\n", kk->note, d,
+                         fd.d, a.d, g.d);
+                float gotf = ag_is_float(a.d) ? deriv_at_f(&s->p, order, (float)a.d) : g.f;
+                if (gotf != g.f)
+                    note(s->rep, "kink %s: f32 %s(%a) = %a, convention %a\n", kk->note, d, a.d,
+                         (double)gotf, (double)g.f);
+            }
+            rx_free(at);
+            rx_free(gr);
         }
-        rx_free(at);
-        rx_free(gr);
     }
 }
 
 static void check_special_inputs(subject *s)
 {
-    double x[3] = {NAN, INFINITY, -INFINITY}, y[3], g[3];
-    float xf[3] = {NAN, INFINITY, -INFINITY}, yf[3], gf[3];
-    activ_eval(&s->p, x, y, 3, 0, NULL);
-    activ_grad(&s->p, x, NULL, g, 3, 0, NULL);
-    activ_eval_f32(&s->p, xf, yf, 3, 0, NULL);
-    activ_grad_f32(&s->p, xf, NULL, gf, 3, 0, NULL);
-    if (!isnan(y[0]) || !isnan(g[0]) || !isnan(yf[0]) || !isnan(gf[0]))
-        note(s->rep, "NaN input: f=%a f'=%a (f32 %a %a)\n", y[0], g[0], (double)yf[0],
-             (double)gf[0]);
+    double x[3] = {NAN, INFINITY, -INFINITY}, y[3], g[3], e[3];
+    float xf[3] = {NAN, INFINITY, -INFINITY}, yf[3], gf[3], ef[3];
+    compute_all(s, ACTIV_FLOAT64, x, 3, y, g, e);
+    compute_all(s, ACTIV_FLOAT32, xf, 3, yf, gf, ef);
+    if (!isnan(y[0]) || !isnan(g[0]) || !isnan(e[0]) || !isnan(yf[0]) || !isnan(gf[0]) ||
+        !isnan(ef[0]))
+        note(s->rep, "NaN input: f=%a f'=%a f''=%a (f32 %a %a %a)\n", y[0], g[0], e[0],
+             (double)yf[0], (double)gf[0], (double)ef[0]);
     mpfr_t big;
     mpfr_init2(big, 53);
     for (int i = 1; i < 3; i++) {
-        rx_value v, d; /* the limit: the exact value at +-2^1100 rounds to it */
+        rx_value v, d, dd; /* the limit: the exact value at +-2^1100 rounds to it */
         mpfr_set_si_2exp(big, x[i] > 0 ? 1 : -1, 1100, MPFR_RNDN);
         rx_eval_mpfr(s->formula, &s->env, big, &v);
         rx_eval_mpfr(s->deriv, &s->env, big, &d);
-        if (v.status != RX_OK || d.status != RX_OK) {
+        rx_eval_mpfr(s->deriv2, &s->env, big, &dd);
+        if (v.status != RX_OK || d.status != RX_OK || dd.status != RX_OK) {
             note(s->rep, "reference failed at %g\n", x[i]);
             continue;
         }
         if (y[i] != v.d || g[i] != d.d || yf[i] != v.f || gf[i] != d.f)
             note(s->rep, "x=%g: f=%a f'=%a (f32 %a %a), limits %a %a\n", x[i], y[i], g[i],
                  (double)yf[i], (double)gf[i], v.d, d.d);
+        if (e[i] != dd.d || ef[i] != dd.f)
+            note(s->rep, "x=%g: f''=%a (f32 %a), limit %a\n", x[i], e[i], (double)ef[i], dd.d);
     }
     mpfr_clear(big);
 }
@@ -301,20 +387,59 @@ static void subject_init(subject *s, const activ_params *p, fn_stats *st, report
     ck_assert_msg(s->formula, "%s: formula does not parse: %s", activ_name(p->fn), err);
     s->deriv = rx_parse(activ_text_of(p->fn, ACTIV_TEXT_DERIVATIVE), err, sizeof err);
     ck_assert_msg(s->deriv, "%s: derivative does not parse: %s", activ_name(p->fn), err);
+    s->deriv2 = rx_parse(activ_text_of(p->fn, ACTIV_TEXT_DERIVATIVE2), err, sizeof err);
+    ck_assert_msg(s->deriv2, "%s: second derivative does not parse: %s", activ_name(p->fn), err);
     s->has_range = ag_range(activ_text_of(p->fn, ACTIV_TEXT_RANGE), &s->env, &s->lo, &s->hi) == 0;
     ck_assert_msg(s->has_range, "%s: range does not parse", activ_name(p->fn));
-    s->bound[0] = activ_ulp_bound(p->fn, 0);
-    s->bound[1] = activ_ulp_bound(p->fn, 1);
+    for (int k = 0; k < 3; k++) s->bound[k] = activ_ulp_bound(p->fn, k);
     s->st = st;
     s->rep = rep;
+}
+
+/* Parameter values beside the generated sets: magnitudes that take the
+ * kernels' rescaling paths (products with alpha or beta near the ends of
+ * the doubles, 1/alpha near 2^1074) and, for elu, the tail where
+ * alpha*e^x stays a double below x = -1400. */
+static const struct {
+    const char *fn, *param;
+    double v;
+} extreme_sets[] = {
+    {"elu", "alpha", 1e300},
+    {"elu", "alpha", 1.7e308},
+    {"elu", "alpha", 1e-300},
+    {"elu", "alpha", -3e300},
+    {"elu", "alpha", 0x1p-1070},
+    {"celu", "alpha", 1e-300},
+    {"celu", "alpha", -1e-300},
+    {"celu", "alpha", 3e300},
+    {"celu", "alpha", -1e300},
+    {"celu", "alpha", 0x1p-1074},
+    {"softplus", "beta", 1e-300},
+    {"softplus", "beta", 1e300},
+    {"softplus", "beta", 0x1p-1060},
+    {"softplus", "beta", 1.7e308},
+    {"leaky_relu", "negative_slope", 1e300},
+};
+
+static size_t add_extreme_sets(const activ_fn *f, activ_params *sets, size_t n, size_t cap)
+{
+    for (size_t i = 0; i < sizeof extreme_sets / sizeof extreme_sets[0] && n < cap; i++) {
+        if (strcmp(extreme_sets[i].fn, activ_name(f)) != 0) continue;
+        const char *pn = extreme_sets[i].param;
+        activ_params_init(&sets[n], f);
+        ck_assert_int_eq(activ_params_set(&sets[n], pn, strlen(pn), extreme_sets[i].v), ACTIV_OK);
+        ck_assert_int_eq(activ_params_check(&sets[n], NULL), ACTIV_OK);
+        n++;
+    }
+    return n;
 }
 
 START_TEST(elementwise_row)
 {
     const activ_fn *f = activ_at((size_t)_i);
     if (activ_kind_of(f) != ACTIV_ELEMENTWISE) return;
-    activ_params sets[4];
-    size_t nsets = ag_param_sets(f, sets, 4);
+    activ_params sets[12];
+    size_t nsets = add_extreme_sets(f, sets, ag_param_sets(f, sets, 4), 12);
     ck_assert_msg(nsets > 0, "%s: no valid parameter set", activ_name(f));
     report rep = {{0}, 0, 0};
     clock_t t0 = clock();
@@ -333,6 +458,7 @@ START_TEST(elementwise_row)
         ag_free(&xs);
         rx_free(s.formula);
         rx_free(s.deriv);
+        rx_free(s.deriv2);
     }
     stats[_i].seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
     ck_assert_msg(rep.count == 0, "%s: %d failures, first ones:\n%s", activ_name(f), rep.count,
@@ -524,25 +650,34 @@ END_TEST
 
 /* ---- the measured table -------------------------------------------------------------- */
 
+/* One row of the table: the six maxima (f'' "-" for rowwise rows, which have
+ * none), text or TSV. */
 static void print_table(FILE *out, int tsv)
 {
     if (!tsv)
-        fprintf(out, "%-12s %9s %9s %9s %9s  (max ULP; bounds f64 value/deriv)\n", "function",
-                kind_name[V64], kind_name[D64], kind_name[V32], kind_name[D32]);
+        fprintf(out, "%-12s %9s %9s %9s %9s %10s %10s  (max ULP; bounds f64 f/f'/f'')\n",
+                "function", kind_name[V64], kind_name[D64], kind_name[V32], kind_name[D32],
+                kind_name[E64], kind_name[E32]);
     for (size_t i = 0; i < activ_count(); i++) {
         const activ_fn *f = activ_at(i);
         if (stats[i].points == 0) continue;
         const double *m = stats[i].max;
+        char e64[16] = "-", e32[16] = "-";
+        if (activ_kind_of(f) == ACTIV_ELEMENTWISE) {
+            snprintf(e64, sizeof e64, "%.3f", m[E64]);
+            snprintf(e32, sizeof e32, "%.3f", m[E32]);
+        }
         if (tsv)
-            fprintf(out, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", activ_name(f), m[0], m[1], m[2], m[3],
-                    stats[i].points);
+            fprintf(out, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%zu\n", activ_name(f), m[V64], m[D64],
+                    m[V32], m[D32], e64, e32, stats[i].points);
         else
-            fprintf(out, "%-12s %9.3f %9.3f %9.3f %9.3f  (%g/%g, %zu points, %.1f s)\n",
-                    activ_name(f), m[0], m[1], m[2], m[3], activ_ulp_bound(f, 0),
-                    activ_ulp_bound(f, 1), stats[i].points, stats[i].seconds);
+            fprintf(
+                out, "%-12s %9.3f %9.3f %9.3f %9.3f %10s %10s  (%g/%g/%g, %zu points, %.1f s)\n",
+                activ_name(f), m[V64], m[D64], m[V32], m[D32], e64, e32, activ_ulp_bound(f, 0),
+                activ_ulp_bound(f, 1), activ_ulp_bound(f, 2), stats[i].points, stats[i].seconds);
         if (!tsv && getenv("ACTIV_VERBOSE"))
-            fprintf(out, "%12s at x = %a %a %a %a\n", "", stats[i].at[0], stats[i].at[1],
-                    stats[i].at[2], stats[i].at[3]);
+            fprintf(out, "%12s at x = %a %a %a %a %a %a\n", "", stats[i].at[V64], stats[i].at[D64],
+                    stats[i].at[V32], stats[i].at[D32], stats[i].at[E64], stats[i].at[E32]);
     }
 }
 
@@ -565,7 +700,8 @@ int main(void)
     if (path) {
         FILE *f = fopen(path, "w");
         if (!f) return perror(path), 1;
-        fprintf(f, "# function\tvalue_f64\tderiv_f64\tvalue_f32\tderiv_f32\tpoints\n");
+        fprintf(f, "# function\tvalue_f64\tderiv_f64\tvalue_f32\tderiv_f32\tderiv2_f64\t"
+                   "deriv2_f32\tpoints\n");
         print_table(f, 1);
         fclose(f);
     }

@@ -1,7 +1,8 @@
 /*
  * test_lib_api.c - libactiv's API contract, table-driven over the registry:
  * versions, status strings, lookup and suggestions, parameter validation from
- * the specs, evaluation entry points (in place, grad_output, rows, overflow).
+ * the specs, evaluation entry points (in place, grad_output, rows, overflow),
+ * for values, first and second derivatives.
  */
 #include <check.h>
 #include <float.h>
@@ -52,7 +53,7 @@ START_TEST(strerror_every_code)
         ck_assert_msg(strlen(s) > 3 && strcmp(s, "unknown status") != 0, "code %d", a);
         for (int b = 0; b < a; b++) ck_assert_str_ne(s, activ_strerror(codes[b].code));
     }
-    ck_assert_int_eq(ACTIV_ERANGE, ACTIV_STATUS_COUNT - 1);
+    ck_assert_int_eq(ACTIV_EORDER, ACTIV_STATUS_COUNT - 1);
     ck_assert_str_eq(activ_strerror((activ_status)ACTIV_STATUS_COUNT), "unknown status");
     ck_assert_str_eq(activ_strerror((activ_status)-1), "unknown status");
 }
@@ -66,16 +67,36 @@ START_TEST(registry_rows_are_complete)
     ck_assert_ptr_nonnull(f);
     ck_assert_ptr_eq(activ_find(activ_name(f)), f);
     for (const char *const *a = activ_aliases(f); *a; a++) ck_assert_ptr_eq(activ_find(*a), f);
-    for (int t = ACTIV_TEXT_SUMMARY; t <= ACTIV_TEXT_PYTORCH; t++) {
+    int ew = activ_kind_of(f) == ACTIV_ELEMENTWISE;
+    for (int t = ACTIV_TEXT_SUMMARY; t <= ACTIV_TEXT_DERIVATIVE2_LATEX; t++) {
         const char *s = activ_text_of(f, (activ_text)t);
         ck_assert_ptr_nonnull(s);
-        if (t != ACTIV_TEXT_CONSTANTS) ck_assert_msg(*s, "%s: text %d empty", activ_name(f), t);
+        int second = t == ACTIV_TEXT_DERIVATIVE2 || t == ACTIV_TEXT_DERIVATIVE2_LATEX;
+        if (t == ACTIV_TEXT_CONSTANTS) continue;
+        if (second && !ew) /* rowwise rows have no f'' */
+            ck_assert_msg(!*s, "%s: text %d not empty", activ_name(f), t);
+        else
+            ck_assert_msg(*s, "%s: text %d empty", activ_name(f), t);
     }
-    double bv = activ_ulp_bound(f, 0), bd = activ_ulp_bound(f, 1);
+    double bv = activ_ulp_bound(f, 0), bd = activ_ulp_bound(f, 1), b2 = activ_ulp_bound(f, 2);
     ck_assert(bv == 1 || bv == 2);
     ck_assert(bd == 2 || bd == 3);
+    ck_assert(ew ? (b2 == 2 || b2 == 3) : isnan(b2));
+    ck_assert(isnan(activ_ulp_bound(f, 3)) && isnan(activ_ulp_bound(f, -1)));
     for (size_t k = 0; k < activ_kink_count(f); k++) ck_assert_ptr_nonnull(activ_kink_at(f, k));
     ck_assert_ptr_null(activ_kink_at(f, activ_kink_count(f)));
+    /* the kinks by order: order 1 is the list above, order 2 its own */
+    ck_assert_uint_eq(activ_kink_count_order(f, 1), activ_kink_count(f));
+    for (size_t k = 0; k < activ_kink_count(f); k++)
+        ck_assert_ptr_eq(activ_kink_at_order(f, 1, k), activ_kink_at(f, k));
+    for (size_t k = 0; k < activ_kink_count_order(f, 2); k++) {
+        const activ_kink *kk = activ_kink_at_order(f, 2, k);
+        ck_assert(kk && *kk->at && *kk->grad && *kk->note);
+    }
+    ck_assert_ptr_null(activ_kink_at_order(f, 2, activ_kink_count_order(f, 2)));
+    if (!ew) ck_assert_uint_eq(activ_kink_count_order(f, 2), 0);
+    ck_assert_uint_eq(activ_kink_count_order(f, 0) + activ_kink_count_order(f, 3), 0);
+    ck_assert_ptr_null(activ_kink_at_order(f, 3, 0));
     ck_assert_ptr_null(activ_param_at(f, activ_param_count(f)));
     for (size_t k = 0; k < activ_param_count(f); k++) { /* no hole among the named indices */
         ck_assert_ptr_nonnull(activ_param_at(f, k)->name);
@@ -102,6 +123,12 @@ START_TEST(registry_iteration)
     ck_assert_str_eq(activ_name(NULL), "");
     ck_assert_str_eq(activ_text_of(NULL, ACTIV_TEXT_FORMULA), "");
     ck_assert(isnan(activ_ulp_bound(NULL, 0)));
+    ck_assert_uint_eq(activ_kink_count_order(NULL, 1), 0);
+    ck_assert_ptr_null(activ_kink_at_order(NULL, 2, 0));
+    /* the kinks of f' include points where f has none */
+    ck_assert_uint_eq(activ_kink_count(activ_find("softsign")), 0);
+    ck_assert_uint_eq(activ_kink_count_order(activ_find("softsign"), 2), 1);
+    ck_assert_str_eq(activ_kink_at_order(activ_find("softplus"), 2, 0)->at, "threshold/beta");
 }
 END_TEST
 
@@ -272,6 +299,23 @@ static void inputs(double *x, float *xf, double *go, float *gof)
     }
 }
 
+/* op of an elementwise row over (x, go) into its own buffer, then in place
+ * over x and over go: the same bits (activ_compute: every entry point is it,
+ * compute_is_every_entry_point below). */
+static void check_aliasing(const activ_params *p, activ_op op, activ_dtype dt, const void *x,
+                           const void *go)
+{
+    size_t bytes = NX * (dt == ACTIV_FLOAT32 ? sizeof(float) : sizeof(double));
+    double ref[NX], buf[NX]; /* room for NX doubles or floats */
+    ck_assert_int_eq(activ_compute(p, op, dt, x, go, ref, NX, 0, NULL), ACTIV_OK);
+    memcpy(buf, x, bytes);
+    ck_assert_int_eq(activ_compute(p, op, dt, buf, go, buf, NX, 0, NULL), ACTIV_OK);
+    ck_assert(!memcmp(buf, ref, bytes));
+    memcpy(buf, go, bytes);
+    ck_assert_int_eq(activ_compute(p, op, dt, x, buf, buf, NX, 0, NULL), ACTIV_OK);
+    ck_assert(!memcmp(buf, ref, bytes));
+}
+
 START_TEST(in_place_and_vjp)
 {
     const activ_fn *f = activ_at((size_t)_i);
@@ -302,11 +346,74 @@ START_TEST(in_place_and_vjp)
         ck_assert_int_eq(activ_grad_f32(&p, xf, NULL, yf, NX, row, NULL), ACTIV_EGRAD_OUTPUT);
         ck_assert_int_eq(activ_eval(&p, x, y, NX, 7, NULL), ACTIV_EROW);
         ck_assert_int_eq(activ_eval(&p, x, y, NX, 0, NULL), ACTIV_OK); /* one row */
+        /* no second derivative, with or without grad_output, before the row
+         * length is looked at; nothing written */
+        memcpy(buf, x, sizeof buf);
+        ck_assert_int_eq(activ_grad2(&p, x, go, buf, NX, row, NULL), ACTIV_EORDER);
+        ck_assert_int_eq(activ_grad2(&p, x, NULL, buf, NX, 7, NULL), ACTIV_EORDER);
+        ck_assert_int_eq(activ_grad2_f32(&p, xf, gof, bf, NX, row, NULL), ACTIV_EORDER);
+        ck_assert_int_eq(activ_compute(&p, ACTIV_GRAD2, ACTIV_FLOAT64, x, go, buf, NX, 0, NULL),
+                         ACTIV_EORDER);
+        ck_assert(!memcmp(buf, x, sizeof buf));
         return;
     }
-    /* elementwise: the VJP is go * f'(x) */
+    /* elementwise: the VJP is go * f'(x), and go * f''(x) */
     ck_assert_int_eq(activ_grad(&p, x, NULL, g1, NX, 0, NULL), ACTIV_OK);
     for (int i = 0; i < NX; i++) ck_assert(g[i] == go[i] * g1[i]);
+    double h[NX], h1[NX];
+    float hf[NX], hf1[NX];
+    ck_assert_int_eq(activ_grad2(&p, x, go, h, NX, 0, NULL), ACTIV_OK);
+    ck_assert_int_eq(activ_grad2(&p, x, NULL, h1, NX, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < NX; i++) ck_assert(h[i] == go[i] * h1[i]);
+    memcpy(buf, x, sizeof buf); /* x, grad_output and the output one buffer */
+    ck_assert_int_eq(activ_grad2(&p, buf, buf, buf, NX, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < NX; i++) ck_assert(buf[i] == x[i] * h1[i]);
+    ck_assert_int_eq(activ_grad2_f32(&p, xf, gof, hf, NX, 0, NULL), ACTIV_OK);
+    ck_assert_int_eq(activ_grad2_f32(&p, xf, NULL, hf1, NX, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < NX; i++) /* one rounding of go*f'': the same where go scales exactly */
+        if (fabsf(gof[i]) != 1.5f) ck_assert(hf[i] == gof[i] * hf1[i]);
+    check_aliasing(&p, ACTIV_GRAD2, ACTIV_FLOAT64, x, go);
+    check_aliasing(&p, ACTIV_GRAD2, ACTIV_FLOAT32, xf, gof);
+}
+END_TEST
+
+/* activ_compute with each op and dtype gives the bits (and status, and bad
+ * index) of the fixed-op entry points, which are written on it. */
+START_TEST(compute_is_every_entry_point)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    activ_params p;
+    bind(&p, f);
+    double x[NX], go[NX], a[NX], b[NX];
+    float xf[NX], gof[NX], af[NX], bf[NX];
+    inputs(x, xf, go, gof);
+    size_t row = activ_kind_of(f) == ACTIV_ROWWISE ? 16 : 0;
+    for (int op = ACTIV_VALUE; op <= ACTIV_GRAD2; op++) {
+        for (int with_go = 0; with_go < 2; with_go++) {
+            const double *g64 = with_go ? go : NULL;
+            const float *g32 = with_go ? gof : NULL;
+            size_t bad1 = 7, bad2 = 8;
+            activ_status s1, s2, t1, t2;
+            memset(a, 0, sizeof a), memset(b, 0, sizeof b);
+            memset(af, 0, sizeof af), memset(bf, 0, sizeof bf);
+            s1 = activ_compute(&p, (activ_op)op, ACTIV_FLOAT64, x, g64, a, NX, row, &bad1);
+            t1 = activ_compute(&p, (activ_op)op, ACTIV_FLOAT32, xf, g32, af, NX, row, NULL);
+            if (op == ACTIV_VALUE) {
+                s2 = activ_eval(&p, x, b, NX, row, &bad2);
+                t2 = activ_eval_f32(&p, xf, bf, NX, row, NULL);
+            } else if (op == ACTIV_GRAD) {
+                s2 = activ_grad(&p, x, g64, b, NX, row, &bad2);
+                t2 = activ_grad_f32(&p, xf, g32, bf, NX, row, NULL);
+            } else {
+                s2 = activ_grad2(&p, x, g64, b, NX, row, &bad2);
+                t2 = activ_grad2_f32(&p, xf, g32, bf, NX, row, NULL);
+            }
+            ck_assert_int_eq(s1, s2);
+            ck_assert_int_eq(t1, t2);
+            if (s1 == ACTIV_OK) ck_assert_uint_eq(bad1, bad2);
+            ck_assert(!memcmp(a, b, sizeof a) && !memcmp(af, bf, sizeof af));
+        }
+    }
 }
 END_TEST
 
@@ -323,6 +430,28 @@ START_TEST(argument_errors)
     ck_assert_uint_eq(bad, 0);
     ck_assert_int_eq(activ_grad(&p, &x, NULL, NULL, 1, 0, NULL), ACTIV_EINVAL);
     ck_assert_int_eq(activ_eval_f32(NULL, NULL, NULL, 0, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_grad2(&p, NULL, NULL, &y, 1, 0, NULL), ACTIV_EINVAL);
+    ck_assert_int_eq(activ_grad2_f32(NULL, NULL, NULL, NULL, 0, 0, NULL), ACTIV_EINVAL);
+    /* op and dtype outside their enums; nothing written */
+    y = 5;
+    ck_assert_int_eq(activ_compute(&p, (activ_op)3, ACTIV_FLOAT64, &x, NULL, &y, 1, 0, NULL),
+                     ACTIV_EINVAL);
+    ck_assert_int_eq(activ_compute(&p, (activ_op)-1, ACTIV_FLOAT64, &x, NULL, &y, 1, 0, NULL),
+                     ACTIV_EINVAL);
+    ck_assert_int_eq(activ_compute(&p, ACTIV_VALUE, (activ_dtype)2, &x, NULL, &y, 1, 0, NULL),
+                     ACTIV_EINVAL);
+    ck_assert_int_eq(activ_compute(&p, ACTIV_GRAD2, (activ_dtype)-1, &x, NULL, &y, 1, 0, NULL),
+                     ACTIV_EINVAL);
+    ck_assert(y == 5);
+    ck_assert_int_eq(activ_compute(NULL, ACTIV_GRAD2, ACTIV_FLOAT64, &x, NULL, &y, 1, 0, NULL),
+                     ACTIV_EINVAL);
+    ck_assert_int_eq(activ_compute(&p, ACTIV_GRAD2, ACTIV_FLOAT64, &x, NULL, &y, 1, 0, &bad),
+                     ACTIV_OK);
+    ck_assert(y == 0 && bad == 1); /* relu''(1) = 0 */
+    /* grad_output is not read for values */
+    ck_assert_int_eq(activ_compute(&p, ACTIV_VALUE, ACTIV_FLOAT64, &x, &x, &y, 1, 0, NULL),
+                     ACTIV_OK);
+    ck_assert(y == 1);
 }
 END_TEST
 
@@ -351,6 +480,23 @@ START_TEST(overflow_reports_first_index)
     ck_assert_int_eq(activ_eval(&p, xi, y, 2, 0, &bad), ACTIV_OK);
     ck_assert_uint_eq(bad, 2);
     /* rowwise: the log_softmax of -DBL_MAX next to DBL_MAX is -Inf, truly */
+    /* second derivatives: grad_output*f'' overflows (selu'' = 1.76 e^x), and a
+     * true overflow of f'' itself (celu'' = e^(x/alpha)/alpha, alpha < 0) */
+    double x2[5] = {-0.1, -0.1, -0.1, -0.1, -0.1}, go2[5] = {1, 1, 1, DBL_MAX, DBL_MAX}, g2[5];
+    ck_assert_int_eq(activ_grad2(&p, x2, go2, g2, 5, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 3);
+    ck_assert(isinf(g2[3]) && isinf(g2[4]) && g2[0] > 0);
+    float xf2[3] = {-0.1f, -0.1f, -0.1f}, gof2[3] = {1, FLT_MAX, 1}, gf2[3];
+    ck_assert_int_eq(activ_grad2_f32(&p, xf2, gof2, gf2, 3, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 1);
+    ck_assert_int_eq(activ_grad2_f32(&p, xf2, NULL, gf2, 3, 0, &bad), ACTIV_OK);
+    ck_assert_uint_eq(bad, 3);
+    activ_params_init(&p, activ_find("celu"));
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, -1.0), ACTIV_OK);
+    double xc[3] = {-1, -1500, -INFINITY}, gc[3];
+    ck_assert_int_eq(activ_grad2(&p, xc, NULL, gc, 3, 0, &bad), ACTIV_ERANGE);
+    ck_assert_uint_eq(bad, 1); /* the infinite input's -Inf is the limit, not an overflow */
+    ck_assert(gc[0] < 0 && gc[1] == -INFINITY && gc[2] == -INFINITY);
     bind(&p, activ_find("log_softmax"));
     double r[4] = {0, 1, DBL_MAX, -DBL_MAX}, ry[4];
     ck_assert_int_eq(activ_eval(&p, r, ry, 4, 2, &bad), ACTIV_ERANGE);
@@ -386,8 +532,8 @@ static void paths_agree_for(const activ_params *pp)
     const activ_fn *f = pp->fn;
     activ_params p = *pp;
     enum { M = 4003 };
-    static double x[M], go[M], y[M], g[M];
-    static float xf[M], gof[M], yf[M], gf[M];
+    static double x[M], go[M], y[M], g[M], h[M];
+    static float xf[M], gof[M], yf[M], gf[M], hf[M];
     static const double special[] = {0,         -0.0, 1e-300, -1e-300, 0x1p-1074, 38.5,
                                      -700.5,    745,  -745,   1e300,   -1e300,    INFINITY,
                                      -INFINITY, NAN,  0x1p-8, 0x1p-28};
@@ -401,13 +547,20 @@ static void paths_agree_for(const activ_params *pp)
     activ_grad(&p, x, go, g, M, 0, NULL);
     activ_eval_f32(&p, xf, yf, M, 0, NULL);
     activ_grad_f32(&p, xf, gof, gf, M, 0, NULL);
+    activ_grad2(&p, x, go, h, M, 0, NULL);
+    activ_grad2_f32(&p, xf, gof, hf, M, 0, NULL);
     for (int i = 0; i < M; i++) {
-        double y1, g1;
-        float yf1, gf1;
+        double y1, g1, h1;
+        float yf1, gf1, hf1;
         activ_eval(&p, &x[i], &y1, 1, 0, NULL);
         activ_grad(&p, &x[i], &go[i], &g1, 1, 0, NULL);
         activ_eval_f32(&p, &xf[i], &yf1, 1, 0, NULL);
         activ_grad_f32(&p, &xf[i], &gof[i], &gf1, 1, 0, NULL);
+        activ_grad2(&p, &x[i], &go[i], &h1, 1, 0, NULL);
+        activ_grad2_f32(&p, &xf[i], &gof[i], &hf1, 1, 0, NULL);
+        ck_assert_msg(!memcmp(&h1, &h[i], sizeof h1) && !memcmp(&hf1, &hf[i], sizeof hf1),
+                      "%s x=%a: f'' batch %a (f32 %a), alone %a (f32 %a)", activ_name(f), x[i],
+                      h[i], (double)hf[i], h1, (double)hf1);
         ck_assert_msg(!memcmp(&y1, &y[i], sizeof y1) && !memcmp(&g1, &g[i], sizeof g1),
                       "%s x=%a: batch %a %a, alone %a %a", activ_name(f), x[i], y[i], g[i], y1, g1);
         ck_assert_msg(!memcmp(&yf1, &yf[i], sizeof yf1) && !memcmp(&gf1, &gf[i], sizeof gf1),
@@ -458,6 +611,25 @@ START_TEST(extreme_parameters)
     ck_assert(fabs(g[0] / (1e308 * exp(-0.1)) - 1) < 1e-15 && g[1] == 1e308);
     ck_assert_int_eq(activ_eval(&p, x, y, 2, 0, NULL), ACTIV_OK);
     ck_assert(fabs(y[0] / (1e308 * expm1(-0.1)) - 1) < 1e-15);
+    /* alpha*e^x stays a (subnormal) double below x = -1400 when alpha is
+     * huge: elu' and elu'' must not flush it to 0 */
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, 1e300), ACTIV_OK);
+    double xt[2] = {-1401, -1454}, gt[2], g2t[2];
+    ck_assert_int_eq(activ_grad(&p, xt, NULL, gt, 2, 0, NULL), ACTIV_OK);
+    ck_assert_int_eq(activ_grad2(&p, xt, NULL, g2t, 2, 0, NULL), ACTIV_OK);
+    for (int i = 0; i < 2; i++) {
+        double want = (double)(1e300L * expl((long double)xt[i]));
+        ck_assert_msg(gt[i] == want && g2t[i] == want, "elu' and elu''(%g) = %a %a, exact %a",
+                      xt[i], gt[i], g2t[i], want);
+    }
+    ck_assert(gt[0] > 2e-309 && gt[1] == 0); /* e^-1454*1e300 is below the subnormals */
+    /* celu with a huge negative alpha overflows truly: -Inf, not NaN */
+    activ_params_init(&p, activ_find("celu"));
+    ck_assert_int_eq(activ_params_set(&p, "alpha", 5, -1e300), ACTIV_OK);
+    double xc = -3e302, yc;
+    size_t bc = 9;
+    ck_assert_int_eq(activ_eval(&p, &xc, &yc, 1, 0, &bc), ACTIV_ERANGE);
+    ck_assert(yc == -INFINITY && bc == 0);
     activ_params_init(&p, activ_find("softplus"));
     ck_assert_int_eq(activ_params_set(&p, "beta", 4, 1e-310), ACTIV_OK); /* subnormal beta */
     size_t bad = 9;
@@ -511,6 +683,7 @@ int main(void)
     tcase_add_loop_test(tc, params_from_specs, 0, n);
     tcase_add_test(tc, param_relations);
     tcase_add_loop_test(tc, in_place_and_vjp, 0, n);
+    tcase_add_loop_test(tc, compute_is_every_entry_point, 0, n);
     tcase_add_test(tc, argument_errors);
     tcase_add_test(tc, overflow_reports_first_index);
     tcase_add_loop_test(tc, paths_agree, 0, n);

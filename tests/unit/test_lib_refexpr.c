@@ -1,6 +1,8 @@
 /*
  * test_lib_refexpr.c - the reference itself: the formula parser and the MPFR
- * evaluator the accuracy tests trust (tests/common/refexpr.c).
+ * evaluator the accuracy tests trust (tests/common/refexpr.c), and the
+ * registry's second-derivative strings, which that test takes as the truth:
+ * each row's f'' must be the derivative of its own f' string.
  */
 #include <check.h>
 #include <float.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actgrid.h"
 #include "activ.h"
 #include "checkrun.h"
 #include "refexpr.h"
@@ -131,6 +134,137 @@ START_TEST(undefined_and_errors)
 }
 END_TEST
 
+/* ---- f'' against a second difference of f' --------------------------------- */
+
+/* The derivative e at x at a fixed precision (the interval's midpoint);
+ * 0 when undefined or undecided. */
+static int mid_at(const rx_expr *e, const rx_env *env, mpfr_srcptr x, mpfr_prec_t prec,
+                  mpfr_ptr out)
+{
+    mpfr_t lo, hi;
+    mpfr_inits2(prec, lo, hi, (mpfr_ptr)0);
+    int r = rx_eval_interval(e, env, x, prec, lo, hi);
+    mpfr_add(out, lo, hi, MPFR_RNDN);
+    mpfr_div_2ui(out, out, 1, MPFR_RNDN);
+    mpfr_clears(lo, hi, (mpfr_ptr)0);
+    return r == 0;
+}
+
+/* The precision for the difference at x, h = 2^-70 |x|: f'(x +- h) agree to
+ * about log2|f'/(h f'')| bits, which the difference cancels; 256 more are
+ * kept. 0 (skip the point) beyond RX2_MAX_PREC (only gelu's right tail, where
+ * f' = 1 - phi*(...) and f'' is below 2^-3700 of it, needs more: there
+ * each point costs more than all the others), or where f'' lies at the
+ * bottom of MPFR's exponent range (e^(x/alpha), alpha = 1e-300: bounds,
+ * not values). */
+#define RX2_MAX_PREC 4096
+static mpfr_prec_t diff_prec(const rx_expr *d, const rx_expr *d2, const rx_env *env, double xd)
+{
+    mpfr_t x, f1, f2;
+    mpfr_inits2(256, x, f1, f2, (mpfr_ptr)0);
+    mpfr_set_d(x, xd, MPFR_RNDN);
+    long bits = 0;
+    int ok = mid_at(d, env, x, 256, f1) && mid_at(d2, env, x, 256, f2);
+    if (ok && !mpfr_zero_p(f1) && !mpfr_zero_p(f2))
+        bits = (long)mpfr_get_exp(f1) - (long)mpfr_get_exp(f2) - ilogb(xd) + 72;
+    int bottom = ok && !mpfr_zero_p(f2) && mpfr_get_exp(f2) < mpfr_get_emin() + (1L << 20);
+    mpfr_clears(x, f1, f2, (mpfr_ptr)0);
+    if (!ok || bottom) return 0;
+    bits = (bits < 0 ? 0 : bits) + 256;
+    return bits > RX2_MAX_PREC ? 0 : (mpfr_prec_t)bits;
+}
+
+/* Distance from x to the nearest kink of f or f' (their exact values). */
+static double kink_distance(const activ_fn *f, const rx_env *env, double x)
+{
+    double best = INFINITY;
+    for (int order = 1; order <= 2; order++) {
+        for (size_t i = 0; i < activ_kink_count_order(f, order); i++) {
+            char err[128];
+            rx_expr *at = rx_parse(activ_kink_at_order(f, order, i)->at, err, sizeof err);
+            ck_assert_msg(at != NULL, "%s: kink: %s", activ_name(f), err);
+            rx_value v;
+            rx_eval(at, env, 0, &v);
+            if (v.status == RX_OK && fabs(x - v.d) < best) best = fabs(x - v.d);
+            rx_free(at);
+        }
+    }
+    return best;
+}
+
+/* |(f'(x+h) - f'(x-h))/2h - f''(x)| / |f''(x)| at prec bits; -1 if the
+ * reference is undecided at a point. */
+static double second_difference(const rx_expr *d, const rx_expr *d2, const rx_env *env, double xd,
+                                mpfr_prec_t prec)
+{
+    mpfr_t x, h, xp, xm, fp, fm, ref;
+    mpfr_inits2(prec, x, h, xp, xm, fp, fm, ref, (mpfr_ptr)0);
+    mpfr_set_d(x, xd, MPFR_RNDN);
+    mpfr_set_d(h, fabs(xd), MPFR_RNDN);
+    mpfr_div_2ui(h, h, 70, MPFR_RNDN);
+    mpfr_add(xp, x, h, MPFR_RNDN);
+    mpfr_sub(xm, x, h, MPFR_RNDN);
+    double rel = -1;
+    if (mid_at(d, env, xp, prec, fp) && mid_at(d, env, xm, prec, fm) &&
+        mid_at(d2, env, x, prec, ref)) {
+        mpfr_sub(fp, fp, fm, MPFR_RNDN);
+        mpfr_div(fp, fp, h, MPFR_RNDN);
+        mpfr_div_2ui(fp, fp, 1, MPFR_RNDN);
+        mpfr_sub(fp, fp, ref, MPFR_RNDN);
+        if (mpfr_zero_p(ref)) /* the ratio in MPFR: the tails are far below DBL_MIN */
+            rel = mpfr_zero_p(fp) ? 0 : INFINITY;
+        else if (mpfr_zero_p(fp))
+            rel = 0;
+        else
+            mpfr_div(fp, fp, ref, MPFR_RNDN), rel = fabs(mpfr_get_d(fp, MPFR_RNDN));
+    }
+    mpfr_clears(x, h, xp, xm, fp, fm, ref, (mpfr_ptr)0);
+    return rel;
+}
+
+/* Every elementwise row, for its default and generated parameters: at 400
+ * points over [-60, 60] and at special magnitudes (tiny, the roots of the
+ * derivatives, the exponent tails), away from the kinks, f'' equals the
+ * central second difference of f' (h = 2^-70 |x|, so its own error is
+ * about 2^-140) to 2^-50. A wrong term of f'' is off by O(1). */
+START_TEST(derivative2_is_the_derivative_of_derivative)
+{
+    const activ_fn *f = activ_at((size_t)_i);
+    if (activ_kind_of(f) != ACTIV_ELEMENTWISE) return;
+    static const double extra[] = {1e-300, 3e-200, 1e-30,  1e-10, 1e-5, 0.01,  0.3, 1.4185,
+                                   1.4906, 2.2564, 2.3994, 100,   300,  699.5, 701};
+    char err[128];
+    rx_expr *d = rx_parse(activ_text_of(f, ACTIV_TEXT_DERIVATIVE), err, sizeof err);
+    rx_expr *d2 = rx_parse(activ_text_of(f, ACTIV_TEXT_DERIVATIVE2), err, sizeof err);
+    ck_assert_msg(d && d2, "%s: %s", activ_name(f), err);
+    activ_params sets[4];
+    size_t nsets = ag_param_sets(f, sets, 4), checked = 0;
+    for (size_t k = 0; k < nsets; k++) {
+        rx_env env;
+        rx_env_init(&env, &sets[k]);
+        ag_list xs = {0};
+        for (int i = 0; i < 400; i++) ag_push(&xs, -60 + 120 * (i + 0.3819660112501051) / 400);
+        for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+            ag_push(&xs, extra[i]), ag_push(&xs, -extra[i]);
+        for (size_t i = 0; i < xs.n; i++) {
+            double x = xs.v[i];
+            mpfr_prec_t prec = diff_prec(d, d2, &env, x);
+            if (prec == 0 || kink_distance(f, &env, x) <= ldexp(fabs(x), -67)) continue;
+            double rel = second_difference(d, d2, &env, x, prec);
+            ck_assert_msg(rel >= 0 && rel <= 0x1p-50,
+                          "%s (parameter set %zu) x=%a: f'' and the second difference of f' "
+                          "differ by %g",
+                          activ_name(f), k, x, rel);
+            checked++;
+        }
+        ag_free(&xs);
+    }
+    ck_assert_uint_gt(checked, 400); /* the check ran */
+    rx_free(d);
+    rx_free(d2);
+}
+END_TEST
+
 int main(void)
 {
     rx_init();
@@ -142,5 +276,9 @@ int main(void)
     tcase_add_test(tc, names_and_defaults);
     tcase_add_test(tc, undefined_and_errors);
     suite_add_tcase(s, tc);
+    TCase *t2 = tcase_create("registry");
+    tcase_set_timeout(t2, 120);
+    tcase_add_loop_test(t2, derivative2_is_the_derivative_of_derivative, 0, (int)activ_count());
+    suite_add_tcase(s, t2);
     return check_run(s);
 }

@@ -9,10 +9,12 @@
  *
  * Tables: 2^(j/128) and log(1/c) in double-double for exp and log; the Mills
  * ratio R(a) = Q(a)/phi(a) of the normal distribution piecewise on [0, 40)
- * for gelu; and, for each derivative with a root (silu', mish', gelu' of
- * both kinds), the root x0 in triple-double and a polynomial P with
- * f'(x0 + t) = t*P(t) near it, fitted to the registry's own derivative
- * formula, so f' keeps its relative accuracy where it crosses zero.
+ * for gelu; and, for each derivative whose formula cancels at a root (silu',
+ * mish', gelu' of both kinds; silu'', mish'' at both roots, gelu'' of the
+ * tanh form), the root x0 in triple-double and a polynomial P with
+ * f'(x0 + t) = t*P(t) (f'' likewise) near it, fitted to the registry's own
+ * derivative formula of that order, so the derivative keeps its relative
+ * accuracy where it crosses zero.
  */
 #include <check.h>
 #include <math.h>
@@ -27,7 +29,9 @@
 
 #include "../../lib/num/tables.h"
 
-#define PREC 320
+#define PREC   320
+
+#define NROOTS 8 /* root_specs below */
 
 /* The generated tables, in the shape of lib/num/tables.h. */
 typedef struct tables {
@@ -36,17 +40,27 @@ typedef struct tables {
     double log_tab[256][3];
     double ln2[2];
     double mills[MILLS_N][MILLS_DEG + 4];
-    double roots[4][ROOT_DEG + 7]; /* x0[3], radius, p0h p0l p1h p1l p2.. */
-    double max_err[3];             /* log2 of the worst relative error: mills, roots */
+    double roots[NROOTS][ROOT_DEG + 7]; /* x0[3], radius, p0h p0l p1h p1l p2.. */
+    double max_err[3];                  /* log2 of the worst relative error: mills, roots */
 } tables;
 
+/* The roots: the derivative of order `order` of fn (with approximate =
+ * choice) has a root in [lo, hi]; the patch covers radius around it and is
+ * emitted as k_root_NAME (order 1) or k_root2_NAME (order 2). The even
+ * second derivatives (silu'', gelu'' of the tanh form) are evaluated at |x|:
+ * only their positive root is needed. */
 static const struct {
     const char *fn, *choice, *name;
+    int order;
     double lo, hi, radius;
-} root_specs[4] = {{"silu", NULL, "silu", -1.4, -1.1, 0x1p-6},
-                   {"mish", NULL, "mish", -1.4, -1.0, 0x1p-6},
-                   {"gelu", "none", "gelu", -0.9, -0.6, 0x1p-3},
-                   {"gelu", "tanh", "gelu_tanh", -0.9, -0.6, 0x1p-6}};
+} root_specs[NROOTS] = {{"silu", NULL, "silu", 1, -1.4, -1.1, 0x1p-6},
+                        {"mish", NULL, "mish", 1, -1.4, -1.0, 0x1p-6},
+                        {"gelu", "none", "gelu", 1, -0.9, -0.6, 0x1p-3},
+                        {"gelu", "tanh", "gelu_tanh", 1, -0.9, -0.6, 0x1p-6},
+                        {"silu", NULL, "silu", 2, 2.3, 2.5, 0x1p-6},
+                        {"mish", NULL, "mish_neg", 2, -2.35, -2.15, 0x1p-6},
+                        {"mish", NULL, "mish_pos", 2, 1.4, 1.6, 0x1p-6},
+                        {"gelu", "tanh", "gelu_tanh", 2, 1.3, 1.5, 0x1p-6}};
 
 /* hi and lo of an MPFR number: hi = RN(v), lo = RN(v - hi). */
 static void split2(mpfr_srcptr v, double out[2])
@@ -227,7 +241,8 @@ typedef struct root_ctx {
     mpfr_t x0;
 } root_ctx;
 
-/* f'(x) at high precision (the interval midpoint; PREC bits are plenty). */
+/* The derivative at high precision (the interval midpoint; PREC bits are
+ * plenty). */
 static void deriv_at(mpfr_ptr y, mpfr_srcptr x, const root_ctx *rc)
 {
     mpfr_t lo, hi;
@@ -241,7 +256,7 @@ static void deriv_at(mpfr_ptr y, mpfr_srcptr x, const root_ctx *rc)
     mpfr_clears(lo, hi, (mpfr_ptr)0);
 }
 
-/* P(t) = f'(x0 + t)/t */
+/* P(t) = f'(x0 + t)/t (f'' likewise) */
 static void root_quotient(mpfr_ptr y, mpfr_srcptr t, const void *ctx)
 {
     const root_ctx *rc = ctx;
@@ -306,7 +321,8 @@ static void gen_root(tables *T, int k)
         activ_params_set_choice(&p, "approximate", 11, root_specs[k].choice,
                                 strlen(root_specs[k].choice));
     rx_env_init(&rc.env, &p);
-    rc.deriv = rx_parse(activ_text_of(f, ACTIV_TEXT_DERIVATIVE), err, sizeof err);
+    activ_text text = root_specs[k].order == 2 ? ACTIV_TEXT_DERIVATIVE2 : ACTIV_TEXT_DERIVATIVE;
+    rc.deriv = rx_parse(activ_text_of(f, text), err, sizeof err);
     if (!rc.deriv) {
         fprintf(stderr, "%s: %s\n", root_specs[k].fn, err);
         abort();
@@ -326,7 +342,8 @@ static void gen_root(tables *T, int k)
     store(c, ROOT_DEG, 2, out + 4);
     double e = fit_error(root_quotient, &rc, -r, r, ROOT_DEG, 2, out + 4);
     if (getenv("TABLES_VERBOSE")) {
-        mpfr_fprintf(stderr, "%s: x0 = %.30Rg, fit 2^%.1f\n", root_specs[k].name, rc.x0, e);
+        mpfr_fprintf(stderr, "%s (order %d): x0 = %.30Rg, fit 2^%.1f\n", root_specs[k].name,
+                     root_specs[k].order, rc.x0, e);
     }
     if (e > T->max_err[1]) T->max_err[1] = e;
     for (int i = 0; i <= ROOT_DEG; i++) mpfr_clear(c[i]);
@@ -341,7 +358,7 @@ static void generate(tables *T)
     gen_exp_log(T);
     gen_mills(T);
     T->max_err[1] = -1000;
-    for (int k = 0; k < 4; k++) gen_root(T, k);
+    for (int k = 0; k < NROOTS; k++) gen_root(T, k);
 }
 
 /* ---- emit ------------------------------------------------------------------------- */
@@ -379,10 +396,12 @@ static void emit(const tables *T)
            ROOT_DEG);
     printf("#define ROOT_DEG %d\n", ROOT_DEG);
     printf("struct k_root {\n    double x0[3], radius, c[ROOT_DEG + 3];\n};\n");
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < NROOTS; k++) {
         const double *r = T->roots[k];
-        printf("static const struct k_root k_root_%s = {{%a, %a, %a}, %a, {\n", root_specs[k].name,
-               r[0], r[1], r[2], r[3]);
+        if (k > 0 && root_specs[k].order != root_specs[k - 1].order)
+            printf("/* Roots of f'': the same form, f''(x) = t*P(t) */\n");
+        printf("static const struct k_root k_root%s_%s = {{%a, %a, %a}, %a, {\n",
+               root_specs[k].order == 2 ? "2" : "", root_specs[k].name, r[0], r[1], r[2], r[3]);
         for (int i = 0; i < ROOT_DEG + 3; i++) printf("%s%a", i ? ", " : "    ", r[4 + i]);
         printf("}};\n");
     }
@@ -406,10 +425,12 @@ START_TEST(tables_match_generator)
     ck_assert(generated.ln2n[0] == K_LN2N_HI && generated.ln2n[1] == K_LN2N_LO);
     ck_assert_msg(same(&generated.mills[0][0], &k_mills_tab[0][0], MILLS_N * (MILLS_DEG + 4)),
                   "k_mills_tab is stale");
-    const struct k_root *roots[4] = {&k_root_silu, &k_root_mish, &k_root_gelu, &k_root_gelu_tanh};
-    for (int k = 0; k < 4; k++)
-        ck_assert_msg(same(generated.roots[k], roots[k]->x0, ROOT_DEG + 7), "k_root_%s is stale",
-                      root_specs[k].name);
+    const struct k_root *roots[NROOTS] = {&k_root_silu,      &k_root_mish,      &k_root_gelu,
+                                          &k_root_gelu_tanh, &k_root2_silu,     &k_root2_mish_neg,
+                                          &k_root2_mish_pos, &k_root2_gelu_tanh};
+    for (int k = 0; k < NROOTS; k++)
+        ck_assert_msg(same(generated.roots[k], roots[k]->x0, ROOT_DEG + 7),
+                      "root %s (order %d) is stale", root_specs[k].name, root_specs[k].order);
 }
 END_TEST
 
