@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "http.h"
-#include "observe.h"
+#include "core/config.h"
+#include "core/http.h"
+#include "core/log.h"
 
 static server srv;
 
@@ -59,20 +59,20 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by MHD's threads */
-    observe_init(&srv.cfg);
+    log_init(&srv.cfg);
     if (http_start(&srv) != 0) {
-        observe_shutdown();
+        log_shutdown();
         return 1;
     }
     char where[128];
     snprintf(where, sizeof where, "http://%s:%u (%u threads)", srv.cfg.bind, srv.port,
              srv.cfg.threads);
-    observe_event("listening", where);
+    log_event("listening", where);
     fprintf(stderr, "activd: listening on %s\n", where);
     sigwait(&set, &sig);
-    observe_event("draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    log_event("draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_drain_and_stop(&srv);
-    observe_event("stopped", "drained");
-    observe_shutdown();
+    log_event("stopped", "drained");
+    log_shutdown();
     return 0;
 }

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
+#include "decode/request.h"
 
 #define QO_MAX_ARGS 64 /* eval.c's MAX_QUERY_ARGS */
 

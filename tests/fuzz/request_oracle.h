@@ -33,7 +33,7 @@
 /* numarray_oracle.h's own entry point is not used here */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "numarray_oracle.h"
-#include "request.h"
+#include "decode/request.h"
 
 #define REQ_ORACLE_FLAGS (JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL)
 

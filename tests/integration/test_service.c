@@ -1,11 +1,11 @@
 /*
  * test_service.c - the service around the math, against the running daemon:
  * the catalogue (GET /activations, /activations/{name}), GET /plot (SVG
- * parsed with libxml2), GET /openapi.json (every route of server/routes.c),
+ * parsed with libxml2), GET /openapi.json (every route of server/routes/table.c),
  * GET /metrics, the web page's assets (embedded and --www-dir), CORS,
  * X-Request-ID and the access log (--log json / off).
  *
- * Run from the repository root (make test does): it reads server/routes.c
+ * Run from the repository root (make test does): it reads server/routes/table.c
  * and server/www/ to compare with what the daemon serves.
  */
 #include <check.h>
@@ -515,13 +515,13 @@ END_TEST
 
 /* ---- /openapi.json ----------------------------------------------------------------- */
 
-/* Route paths from the table in server/routes.c: rows start with {"/...". */
+/* Route paths from the table in server/routes/table.c: rows start with {"/...". */
 static size_t route_paths(char paths[][64], int *prefix, size_t cap)
 {
-    FILE *f = fopen("server/routes.c", "r");
+    FILE *f = fopen("server/routes/table.c", "r");
     char line[512];
     size_t n = 0;
-    ck_assert_msg(f != NULL, "server/routes.c not found: run from the repository root");
+    ck_assert_msg(f != NULL, "server/routes/table.c not found: run from the repository root");
     while (fgets(line, sizeof line, f) && n < cap) {
         char *p = strstr(line, "{\"/");
         if (!p || strstr(line, "http_routes")) continue;
@@ -552,7 +552,7 @@ START_TEST(openapi_document)
     char routes[64][64];
     int prefix[64];
     size_t n = route_paths(routes, prefix, 64);
-    ck_assert_msg(n >= 13, "only %zu routes read from server/routes.c", n);
+    ck_assert_msg(n >= 13, "only %zu routes read from server/routes/table.c", n);
     for (size_t i = 0; i < n; i++)
         ck_assert_msg(openapi_has_path(paths, routes[i], prefix[i]),
                       "route %s is not in /openapi.json", routes[i]);

@@ -1,7 +1,7 @@
 /*
  * par.c - fork-join over threads created per call; see par.h.
  */
-#include "par.h"
+#include "core/par.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -15,9 +15,9 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "bigmem.h"
-#include "config.h"
-#include "obuf.h"
+#include "core/bigmem.h"
+#include "core/config.h"
+#include "core/obuf.h"
 
 enum http_method {
     M_GET = 1,

@@ -6,8 +6,8 @@
  * printed by numtext (shortest round-trip) into space reserved up front for
  * the worst case, so the hot loop has no bounds checks or reallocations.
  */
-#include "bigmem.h"
-#include "eval.h"
+#include "core/bigmem.h"
+#include "routes/eval.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,9 +17,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "numtext.h"
-#include "par.h"
-#include "request.h"
+#include "wire/numtext.h"
+#include "core/par.h"
+#include "decode/request.h"
 
 #define MAX_QUERY_ARGS 64
 

@@ -6,7 +6,7 @@
 // n, so we write the digits once (two at a time from a table) and then place
 // the decimal point, the zeros or the exponent around them.
 
-#include "numtext.h"
+#include "wire/numtext.h"
 
 #include <cmath>
 #include <cstdint>

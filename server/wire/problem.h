@@ -12,7 +12,7 @@
 #ifndef ACTIVD_PROBLEM_H
 #define ACTIVD_PROBLEM_H
 
-#include "http.h"
+#include "core/http.h"
 
 enum problem_type {
     P_MALFORMED_JSON,

@@ -1,7 +1,7 @@
 /*
  * listen.c - listening socket and least-connections acceptor; see listen.h.
  */
-#include "listen.h"
+#include "core/listen.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

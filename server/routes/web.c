@@ -6,7 +6,7 @@
  * directory instead, read on every request, so the page can be edited and
  * reloaded without rebuilding the daemon.
  */
-#include "web.h"
+#include "routes/web.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "embedded.h"
-#include "problem.h"
+#include "routes/embedded.h"
+#include "wire/problem.h"
 
 #define STATIC_PREFIX "/static/"
 #define MAX_FILE      (16u << 20)

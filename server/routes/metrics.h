@@ -9,7 +9,7 @@
 #ifndef ACTIVD_METRICS_H
 #define ACTIVD_METRICS_H
 
-#include "http.h"
+#include "core/http.h"
 
 /* Count a finished request (ok: the response was sent in full). */
 void metrics_observe(const req *r, int ok);

@@ -16,8 +16,8 @@
 #include <stddef.h>
 
 #include "activ.h"
-#include "jsonscan.h"
-#include "problem.h"
+#include "wire/jsonscan.h"
+#include "wire/problem.h"
 
 typedef struct eval_req {
     int grad; /* /grad rather than /eval */

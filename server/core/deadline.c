@@ -1,7 +1,7 @@
 /*
  * deadline.c - watchdog for the whole-request deadline; see deadline.h.
  */
-#include "deadline.h"
+#include "core/deadline.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -2,7 +2,7 @@
 #ifndef ACTIVD_EVAL_H
 #define ACTIVD_EVAL_H
 
-#include "http.h"
+#include "core/http.h"
 
 enum MHD_Result route_eval(req *r);
 /* /eval and /grad: spare room behind a big JSON body for its array and

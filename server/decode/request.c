@@ -9,8 +9,8 @@
  * semantic error in document order (422); so scanning continues after a 422
  * is noted, to find any later syntax error.
  */
-#include "bigmem.h"
-#include "request.h"
+#include "core/bigmem.h"
+#include "decode/request.h"
 
 #include <float.h>
 #include <jansson.h>
@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numtext.h"
-#include "par.h"
+#include "wire/numtext.h"
+#include "core/par.h"
 
 void eval_req_free(eval_req *e)
 {

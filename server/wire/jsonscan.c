@@ -6,8 +6,8 @@
  * per level, object or array), so hostile nesting costs 256 bytes of stack,
  * and js_numarray runs as a loop over at most JS_MAX_DIMS open arrays.
  */
-#include "bigmem.h"
-#include "jsonscan.h"
+#include "core/bigmem.h"
+#include "wire/jsonscan.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numtext.h"
+#include "wire/numtext.h"
 
 /* ---- errors ------------------------------------------------------------- */
 

@@ -7,8 +7,8 @@
  * arrays borrow helper threads, par.c), so a req needs no locks.
  * Server-wide counters are atomics.
  */
-#include "bigmem.h"
-#include "http.h"
+#include "core/bigmem.h"
+#include "core/http.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "deadline.h"
-#include "listen.h"
-#include "observe.h"
-#include "problem.h"
+#include "core/deadline.h"
+#include "core/listen.h"
+#include "core/log.h"
+#include "wire/problem.h"
 
 double http_now(void)
 {
@@ -386,7 +386,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     req *r = *con_cls;
     deadline_done(c);
     if (!r) return;
-    observe_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    log_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
     atomic_fetch_sub(&s->buffered, r->reserved);
     big_warm_stop(&r->warm); /* an upload cut short */
     if (r->early_end) r->early_end(r->early);
@@ -407,7 +407,7 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     if (atomic_load(&mhd_started)) {
-        observe_mhd_error(fmt, ap);
+        log_mhd_error(fmt, ap);
         return;
     }
     vsnprintf(mhd_last, sizeof mhd_last, fmt, ap);

@@ -12,8 +12,8 @@
 #include <stddef.h>
 
 #include "activ.h"
-#include "http.h"
-#include "obuf.h"
+#include "core/http.h"
+#include "core/obuf.h"
 
 #define PLOT_MIN_NUM     2
 #define PLOT_MAX_NUM     10000

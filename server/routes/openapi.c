@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "activ.h"
-#include "embedded.h"
-#include "problem.h"
-#include "version.h"
-#include "web.h"
+#include "routes/embedded.h"
+#include "wire/problem.h"
+#include "core/version.h"
+#include "routes/web.h"
 
 static char *doc;
 static size_t doc_len;

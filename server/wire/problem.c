@@ -1,7 +1,7 @@
 /*
  * problem.c - RFC 9457 problem details from one table of types.
  */
-#include "problem.h"
+#include "wire/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

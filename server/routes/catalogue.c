@@ -7,7 +7,7 @@
  * numtext, like every other number activd writes; unbounded parameter
  * bounds (+-HUGE_VAL) are written as null, since JSON has no infinity.
  */
-#include "catalogue.h"
+#include "routes/catalogue.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "activ.h"
-#include "numtext.h"
-#include "problem.h"
+#include "wire/numtext.h"
+#include "wire/problem.h"
 
 #define PREFIX "/activations/"
 

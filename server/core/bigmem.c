@@ -1,7 +1,7 @@
 /*
  * bigmem.c - see bigmem.h.
  */
-#include "bigmem.h"
+#include "core/bigmem.h"
 
 #include <stdint.h>
 #include <stdlib.h>

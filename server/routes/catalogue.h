@@ -6,7 +6,7 @@
 #ifndef ACTIVD_CATALOGUE_H
 #define ACTIVD_CATALOGUE_H
 
-#include "http.h"
+#include "core/http.h"
 
 enum MHD_Result route_activations(req *r);
 /* /activations/{name}: a name or alias (the library's matching rules);

@@ -5,13 +5,13 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "catalogue.h"
-#include "eval.h"
-#include "metrics.h"
-#include "plot.h"
-#include "problem.h"
-#include "version.h"
-#include "web.h"
+#include "routes/catalogue.h"
+#include "routes/eval.h"
+#include "routes/metrics.h"
+#include "routes/plot.h"
+#include "wire/problem.h"
+#include "core/version.h"
+#include "routes/web.h"
 
 static enum MHD_Result route_healthz(req *r)
 {

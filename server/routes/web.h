@@ -6,7 +6,7 @@
 #ifndef ACTIVD_WEB_H
 #define ACTIVD_WEB_H
 
-#include "http.h"
+#include "core/http.h"
 
 enum MHD_Result route_index(req *r);
 enum MHD_Result route_static(req *r);

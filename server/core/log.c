@@ -5,9 +5,9 @@
  * by a background thread every 200 ms and at shutdown: a write(2) per
  * request would cost more than the request at 100k requests/s.
  */
-#include "observe.h"
+#include "core/log.h"
 
-#include "metrics.h"
+#include "routes/metrics.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ static void *flush_loop(void *arg)
     return NULL;
 }
 
-void observe_init(const config *c)
+void log_init(const config *c)
 {
     log_fmt = c->log;
     setvbuf(stdout, log_buf, _IOFBF, sizeof log_buf);
@@ -42,7 +42,7 @@ void observe_init(const config *c)
     if (pthread_create(&flusher, NULL, flush_loop, NULL) != 0) flusher_run = 0;
 }
 
-void observe_shutdown(void)
+void log_shutdown(void)
 {
     if (flusher_run) {
         flusher_run = 0;
@@ -134,7 +134,7 @@ static void put_path(line *l, const char *s)
     }
 }
 
-void observe_request(const req *r, int ok)
+void log_request(const req *r, int ok)
 {
     metrics_observe(r, ok);
     if (log_fmt == LOG_OFF) return;
@@ -169,7 +169,7 @@ void observe_request(const req *r, int ok)
     pthread_mutex_unlock(&log_lock);
 }
 
-void observe_mhd_error(const char *fmt, va_list ap)
+void log_mhd_error(const char *fmt, va_list ap)
 {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -178,7 +178,7 @@ void observe_mhd_error(const char *fmt, va_list ap)
     fprintf(stderr, "activd: libmicrohttpd: %s\n", msg);
 }
 
-void observe_event(const char *event, const char *detail)
+void log_event(const char *event, const char *detail)
 {
     char ts[40];
     if (log_fmt == LOG_OFF) return;

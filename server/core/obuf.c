@@ -1,8 +1,8 @@
 /*
  * obuf.c - growable byte buffer.
  */
-#include "bigmem.h"
-#include "obuf.h"
+#include "core/bigmem.h"
+#include "core/obuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -7,16 +7,16 @@
  * relaxed order: each is an independent monotonic count, and a scrape that
  * sees one increment before another is still a valid sample.
  */
-#include "metrics.h"
+#include "routes/metrics.h"
 
-#include "listen.h"
+#include "core/listen.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "numtext.h"
-#include "version.h"
+#include "wire/numtext.h"
+#include "core/version.h"
 
 #define MET_SLOTS   32 /* route slots; the last one is "no route matched" */
 #define MET_NONE    (MET_SLOTS - 1)

@@ -1,7 +1,7 @@
 /*
  * config.c - flags and environment variables from one table.
  */
-#include "config.h"
+#include "core/config.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "activ.h"
-#include "version.h"
+#include "core/version.h"
 
 enum opt_type { OPT_STR, OPT_UINT, OPT_SIZE, OPT_CHOICE, OPT_ORIGIN };
 

@@ -13,17 +13,17 @@
  * fonts into the daemon and its container image. `rsvg-convert` turns the
  * answer into a PNG on the client when one is needed.
  */
-#include "plot.h"
+#include "routes/plot.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonscan.h"
-#include "numtext.h"
-#include "problem.h"
-#include "request.h"
+#include "wire/jsonscan.h"
+#include "wire/numtext.h"
+#include "wire/problem.h"
+#include "decode/request.h"
 
 #define MAX_ARGS 64
 
