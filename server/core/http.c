@@ -21,7 +21,7 @@
 #include "core/deadline.h"
 #include "core/listen.h"
 #include "core/log.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 
 double http_now(void)
 {

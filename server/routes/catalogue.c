@@ -17,7 +17,7 @@
 
 #include "activ.h"
 #include "wire/numtext.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 
 #define PREFIX "/activations/"
 

@@ -20,6 +20,7 @@
 #include "wire/numtext.h"
 #include "core/par.h"
 #include "decode/request.h"
+#include "routes/problems.h"
 
 #define MAX_QUERY_ARGS 64
 

@@ -16,7 +16,7 @@
 
 #include "activ.h"
 #include "routes/embedded.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 #include "core/version.h"
 #include "routes/web.h"
 

@@ -22,7 +22,7 @@
 
 #include "wire/jsonscan.h"
 #include "wire/numtext.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 #include "decode/request.h"
 
 #define MAX_ARGS 64

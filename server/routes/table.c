@@ -9,7 +9,7 @@
 #include "routes/eval.h"
 #include "routes/metrics.h"
 #include "routes/plot.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 #include "core/version.h"
 #include "routes/web.h"
 
@@ -49,7 +49,7 @@ const struct route http_routes[] = {
     {"/healthz", 0, M_GET, "GET, HEAD, OPTIONS", route_healthz, "healthz", NULL, NULL},
     {"/readyz", 0, M_GET, "GET, HEAD, OPTIONS", route_readyz, "readyz", NULL, NULL},
     {"/version", 0, M_GET, "GET, HEAD, OPTIONS", route_version, "version", NULL, NULL},
-    {"/problems/", 1, M_GET, "GET, HEAD, OPTIONS", problem_describe, "problems", NULL, NULL},
+    {"/problems/", 1, M_GET, "GET, HEAD, OPTIONS", route_problem, "problems", NULL, NULL},
     {"/activations", 0, M_GET, "GET, HEAD, OPTIONS", route_activations, "activations", NULL, NULL},
     {"/activations/", 1, M_GET, "GET, HEAD, OPTIONS", route_activation, "activation", NULL, NULL},
     {"/plot", 0, M_GET, "GET, HEAD, OPTIONS", route_plot, "plot", NULL, NULL},

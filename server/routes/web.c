@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "routes/embedded.h"
-#include "wire/problem.h"
+#include "routes/problems.h"
 
 #define STATIC_PREFIX "/static/"
 #define MAX_FILE      (16u << 20)
