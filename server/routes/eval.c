@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "wire/numtext.h"
+#include "wire/tensor.h"
 #include "core/par.h"
 #include "decode/request.h"
 #include "routes/problems.h"
@@ -78,93 +79,6 @@ size_t eval_spare(req *r, size_t content_length)
     const char *ct = http_header(r, "Content-Type");
     if (content_length < SPARE_MIN || (ct && !media_is(ct, "application/json"))) return 0;
     return content_length / 4 * 3;
-}
-
-/* ---- writing tensors ---------------------------------------------------------- */
-
-/* Number of '[' ... ']' pairs a shape prints: 1 + d0 + d0*d1 + ... */
-static size_t bracket_pairs(const js_numarray *s)
-{
-    size_t total = 0, arrays = 1;
-    for (unsigned d = 0; d < s->ndim; d++) {
-        total += arrays;
-        arrays *= s->dims[d];
-    }
-    return total;
-}
-
-/* A tensor with no elements ([[], []]): only brackets. */
-static char *put_empty(char *p, const js_numarray *s, unsigned d)
-{
-    *p++ = '[';
-    for (size_t k = 0; d + 1 < s->ndim && k < s->dims[d]; k++) {
-        p = put_empty(p, s, d + 1);
-        *p++ = ',';
-    }
-    if (d + 1 < s->ndim && s->dims[d]) p--;
-    *p++ = ']';
-    return p;
-}
-
-/* Room put_elems may need for elements [a, b) of a tensor with n > 0: each
- * number and a separator; where rows meet (at most (b-a)/row + 1 times in
- * the part), and at the first and last element, up to 2*ndim brackets; and
- * NUMTEXT_MAX to write the last number in. Reserved, not touched: pages
- * never written cost no memory. */
-static size_t elems_room(const js_numarray *s, size_t a, size_t b)
-{
-    size_t nd = s->ndim, row = nd ? s->dims[nd - 1] : 1;
-    return (b - a) * (NUMTEXT_LONGEST + 1) + ((b - a) / row + 2) * 2 * nd + NUMTEXT_MAX;
-}
-
-/* Elements [a, b) of a tensor with n > 0 elements, each preceded by what
- * separates it from the one before: ',' inside a row, and where rows meet as
- * many ']' ',' '[' as dimensions end there. The first element opens ndim
- * brackets, the last closes them, so parts printed separately concatenate
- * into the whole tensor. Space is reserved by the caller. */
-static char *put_elems(char *p, const void *v, int f32, const js_numarray *s, size_t a, size_t b)
-{
-    unsigned nd = s->ndim;
-    size_t row = s->dims[nd - 1], col = a % row, stride[JS_MAX_DIMS];
-    stride[nd - 1] = 1; /* elements per index of dimension d */
-    for (unsigned d = nd - 1; d-- > 0;) stride[d] = stride[d + 1] * s->dims[d + 1];
-    for (size_t i = a; i < b; i++) {
-        if (i == 0) {
-            memset(p, '[', nd);
-            p += nd;
-        } else if (col == 0) {
-            unsigned m = 1;
-            while (m + 1 < nd && i % stride[nd - 2 - m] == 0) m++;
-            memset(p, ']', m);
-            p[m] = ',';
-            memset(p + m + 1, '[', m);
-            p += 2 * m + 1;
-        } else {
-            *p++ = ',';
-        }
-        p += f32 ? numtext_f32(((const float *)v)[i], p) : numtext_f64(((const double *)v)[i], p);
-        if (++col == row) col = 0;
-    }
-    if (b == s->n) {
-        memset(p, ']', nd);
-        p += nd;
-    }
-    return p;
-}
-
-/* The whole tensor into b (one part). */
-static void put_tensor(obuf *b, const void *v, int f32, const js_numarray *s)
-{
-    size_t room = s->n ? elems_room(s, 0, s->n) : bracket_pairs(s) * 3 + NUMTEXT_MAX;
-    if (ob_reserve(b, room) != 0) return;
-    char *p = b->p + b->len;
-    if (s->ndim == 0)
-        p += f32 ? numtext_f32(*(const float *)v, p) : numtext_f64(*(const double *)v, p);
-    else if (s->n == 0)
-        p = put_empty(p, s, 0);
-    else
-        p = put_elems(p, v, f32, s, 0, s->n);
-    b->len = (size_t)(p - b->p);
 }
 
 static void put_params(obuf *b, const eval_req *e)
@@ -251,8 +165,8 @@ static void format_part(void *ctx, unsigned k)
     par_slice(j->s->n, 1, j->parts, k, &a, &b);
     if (j->fused) calc_range(j->fused, a, b);
     obuf *o = &j->out[k];
-    if (ob_reserve(o, elems_room(j->s, a, b)) != 0) return;
-    o->len = (size_t)(put_elems(o->p, j->v, j->f32, j->s, a, b) - o->p);
+    if (ob_reserve(o, tensor_room(j->s, a, b)) != 0) return;
+    o->len = (size_t)(tensor_elems(o->p, j->v, j->f32, j->s, a, b) - o->p);
 }
 
 static void calculate(const eval_req *e, const void *x, const void *go, void *y, unsigned threads)
@@ -326,10 +240,10 @@ static enum MHD_Result answer_one(req *r, const eval_req *e, const result *res)
     put_head(&b, e);
     if (e->from_range) {
         ob_puts(&b, ",\"x\":");
-        put_tensor(&b, res->vals[0], e->f32, &e->x);
+        tensor_put(&b, res->vals[0], e->f32, &e->x);
     }
     ob_puts(&b, result_key(e));
-    put_tensor(&b, res->vals[1], e->f32, &e->x);
+    tensor_put(&b, res->vals[1], e->f32, &e->x);
     ob_puts(&b, "}\n");
     return http_send_json(r, 200, &b);
 }
@@ -381,7 +295,7 @@ static void lend_arena(pieces *pc, arena_free *f, const js_numarray *s, unsigned
     for (unsigned k = 0; k < parts; k++) {
         size_t a, b;
         par_slice(s->n, 1, parts, k, &a, &b);
-        size_t room = elems_room(s, a, b);
+        size_t room = tensor_room(s, a, b);
         while (f->i < 2 && room > f->end[f->i] - f->at[f->i]) f->i++;
         if (f->i == 2) return;
         pc->b[first + k] = (obuf){.p = pc->arena + f->at[f->i], .cap = room};
