@@ -204,6 +204,11 @@ def problems():
          "activation=relu&x=1&" + "&".join("p%d=1" % i for i in range(20))]
     for s in q:
         yield get("/eval?" + s)
+    yield post("/grad", b'{"activation":"relu","x":[1],"bogus":2}')
+    yield post("/grad", b'{"activation":"relu","x":[1],"range":{"start":0,"stop":1,"step":1}}')
+    yield get("/eval?activation=relu&x=1&shape=2")
+    yield get("/eval?activation=relu&x=1&params=2")
+    yield post("/eval?activation=relu&start=1&x=2", f64([1]), BIN)
     yield get("/grad?activation=softmax&x=1,2")
     yield get("/grad?activation=relu&x=1,2&grad_output=1")
     for s in ["", "activation=nope", "activation=relu&shape=a", "activation=relu&shape=2,",

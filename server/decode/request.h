@@ -1,11 +1,13 @@
 /*
  * request.h - decoding /eval and /grad requests into an eval_req.
  *
- * Three forms, one result:
- *   JSON body   {"activation", "x" | "range", "params", "dtype", "grad_output"}
- *   query       GET /eval?activation=relu&x=-1,0,2&negative_slope=0.2
- *   binary      POST /eval?activation=... with an application/octet-stream
- *               body of little-endian float64/float32 values
+ * Three forms, one result, one file each (the fields: decode/fields.h):
+ *   json.c     {"activation", "x" | "range", "params", "dtype", "grad_output"}
+ *   query.c    GET /eval?activation=relu&x=-1,0,2&negative_slope=0.2
+ *   binary.c   POST /eval?activation=... with an application/octet-stream
+ *              body of little-endian float64/float32 values
+ * and what they share: params.c (binding parameters), range.c (numpy's
+ * arange and linspace), checks.c, slices.c (a big array on several threads).
  * Each decoder is a pure function of its input (no MHD), so the unit tests
  * drive them directly. On failure they fill a problem (status, detail,
  * pointer) and return -1.

@@ -23,6 +23,7 @@
 #include "wire/jsonscan.h"
 #include "wire/numtext.h"
 #include "routes/problems.h"
+#include "decode/fields.h"
 #include "decode/request.h"
 
 #define MAX_ARGS 64
@@ -391,14 +392,16 @@ static int parse_num(const char *v, plot_req *q, problem *p)
     return 0;
 }
 
-/* Keys /eval knows that make no sense for a plot: refused by name rather
- * than reported as unknown activation parameters. */
+/* Keys /eval's query and binary forms know that make no sense for a plot
+ * (x, dtype, grad_output, shape, and the range keys but the plot's own
+ * start, stop and num, which plot_key takes first): refused by name
+ * rather than reported as unknown activation parameters. */
 static int refused(const char *k)
 {
-    static const char *const keys[] = {"x", "step", "dtype", "grad_output", "shape", NULL};
-    for (int i = 0; keys[i]; i++)
-        if (strcmp(k, keys[i]) == 0) return 1;
-    return 0;
+    size_t n = strlen(k);
+    int f = field_find(request_fields, FIELD_COUNT, k, n, FORM_QUERY | FORM_BINARY);
+    return (f >= 0 && f != FIELD_ACTIVATION) ||
+           field_find(range_fields, RANGE_COUNT, k, n, FORM_QUERY) >= 0;
 }
 
 static int plot_key(const query_arg *a, plot_req *q, problem *p)
