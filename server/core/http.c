@@ -7,7 +7,6 @@
  * arrays borrow helper threads, par.c), so a req needs no locks.
  * Server-wide counters are atomics.
  */
-#include "core/bigmem.h"
 #include "core/http.h"
 
 #include <arpa/inet.h>
@@ -211,7 +210,6 @@ static const struct route *find_route(const char *url)
 static enum MHD_Result dispatch(req *r)
 {
     const struct route *rt = r->route;
-    big_warm_stop(&r->warm);
     deadline_received(r->conn);
     if (!rt) return problem_reply(r, P_NOT_FOUND, "no resource at %s", r->url);
     r->allow = rt->allow;
@@ -221,7 +219,7 @@ static enum MHD_Result dispatch(req *r)
         return problem_reply(r, P_METHOD_NOT_ALLOWED, "%s does not support %s; allowed: %s", r->url,
                              r->method_name, rt->allow);
     r->allow = NULL;
-    if (r->too_large)
+    if (r->body.too_large)
         return problem_reply(r, P_TOO_LARGE, "request body exceeds the limit of %zu bytes",
                              r->srv->cfg.max_body);
     return rt->fn(r);
@@ -246,29 +244,11 @@ static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* Reserve bytes of the --max-buffer budget for r: with 1000 connections
- * each allowed a 64 MiB body, the limits per request alone would let
- * clients make the daemon hold 64 GiB. 0, or -1 when the budget is spent. */
-static int reserve(req *r, size_t bytes)
-{
-    server *s = r->srv;
-    size_t before = atomic_fetch_add(&s->buffered, bytes);
-    if (before + bytes > s->cfg.max_buffer) {
-        atomic_fetch_sub(&s->buffered, bytes);
-        return -1;
-    }
-    r->reserved += bytes;
-    return 0;
-}
-
-/* Spare room the route asks for behind the body, in the same buffer and
- * faulted in with it (eval_spare); counted in --max-buffer, and left out
- * when the budget cannot take it. */
-static size_t body_room(req *r, size_t n)
+/* Spare room the route asks for behind the body (eval_spare). */
+static size_t spare_room(req *r, size_t n)
 {
     const struct route *rt = r->route;
-    size_t extra = rt && rt->spare && r->method == M_POST ? rt->spare(r, n) : 0;
-    return extra && reserve(r, extra) == 0 ? extra : 0;
+    return rt && rt->spare && r->method == M_POST ? rt->spare(r, n) : 0;
 }
 
 /* First call: headers only. Returning without queueing keeps keep-alive
@@ -307,52 +287,20 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
                               &(struct cl_count){&n_cl, &first_cl});
     if (n_cl > 1) return MHD_NO;
     const char *cl = http_header(r, "Content-Length");
-    if (cl) {
-        char *end;
-        unsigned long long n = strtoull(cl, &end, 10);
-        if (n > s->cfg.max_body)
-            return problem_reply(r, P_TOO_LARGE,
-                                 "Content-Length %llu exceeds the limit of %zu bytes", n,
-                                 s->cfg.max_body);
-        if (n > 0 && reserve(r, (size_t)n + 1) != 0)
-            return problem_reply(r, P_UNAVAILABLE,
-                                 "too much request data in flight (--max-buffer %zu bytes); "
-                                 "retry shortly",
-                                 s->cfg.max_buffer);
-        if (n > 0) {
-            size_t cap = (size_t)n + 1 + body_room(r, (size_t)n);
-            r->body = big_malloc(cap);
-            if (!r->body) return MHD_NO;
-            r->cap = cap;
-            big_warm_start(&r->warm, r->body, r->cap);
-            if (r->route && r->route->begin && r->method == M_POST) r->route->begin(r, (size_t)n);
-        }
-    }
+    unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+    if (n > s->cfg.max_body)
+        return problem_reply(r, P_TOO_LARGE, "Content-Length %llu exceeds the limit of %zu bytes",
+                             n, s->cfg.max_body);
+    if (n == 0) return MHD_YES; /* no body, or a chunked one: body_append allocates */
+    enum body_result br = body_open(&r->body, &s->budget, (size_t)n, spare_room(r, (size_t)n));
+    if (br == BODY_BUSY)
+        return problem_reply(r, P_UNAVAILABLE,
+                             "too much request data in flight (--max-buffer %zu bytes); "
+                             "retry shortly",
+                             s->cfg.max_buffer);
+    if (br == BODY_NOMEM) return MHD_NO;
+    if (r->route && r->route->begin && r->method == M_POST) r->route->begin(r, (size_t)n);
     return MHD_YES;
-}
-
-static int append_body(req *r, const char *data, size_t n)
-{
-    if (r->too_large) return 0;
-    if (n > r->srv->cfg.max_body - r->len) {
-        r->too_large = 1;
-        return 0;
-    }
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1) cap *= 2;
-        if (reserve(r, cap - r->cap) != 0) return -1; /* chunked: close, as over --max-body */
-        big_warm_stop(&r->warm);                      /* it must not fault in a block that moves */
-        char *p = big_realloc(r->body, cap);
-        if (!p) return -1;
-        r->body = p;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = 0;
-    big_warm_filled(&r->warm, r->len);
-    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -367,15 +315,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * Content-Length over it was answered 413 before the body). MHD
          * 0.9.75 cannot queue a response before the body is complete, so
          * close the connection now rather than read the rest. */
-        if (append_body(r, upload, *upload_size) != 0 || r->too_large) return MHD_NO;
+        if (body_append(&r->body, &r->srv->budget, upload, *upload_size, r->srv->cfg.max_body) !=
+                BODY_OK ||
+            r->body.too_large)
+            return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
-    if (r->body == NULL) {
-        r->body = malloc(1);
-        if (!r->body) return MHD_NO;
-        r->body[0] = 0;
-    }
+    if (body_received(&r->body) != BODY_OK) return MHD_NO;
     return dispatch(r);
 }
 
@@ -387,10 +334,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     deadline_done(c);
     if (!r) return;
     log_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
-    atomic_fetch_sub(&s->buffered, r->reserved);
-    big_warm_stop(&r->warm); /* an upload cut short */
-    if (r->early_end) r->early_end(r->early);
-    free(r->body);
+    if (r->early_end) r->early_end(r->early); /* before the body it reads goes */
+    body_free(&r->body, &s->budget);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);
@@ -473,6 +418,7 @@ int http_start(server *s)
         return -1;
     }
     s->started = http_now();
+    s->budget.max = c->max_buffer;
     id_seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32;
     unsigned n = c->threads < HTTP_MAX_THREADS ? c->threads : HTTP_MAX_THREADS;
     for (s->n_mhd = 0; s->n_mhd < n; s->n_mhd++) {

@@ -15,7 +15,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "core/bigmem.h"
+#include "core/body.h"
 #include "core/config.h"
 #include "core/obuf.h"
 
@@ -40,9 +40,9 @@ typedef struct server {
     struct balancer *lb;
     unsigned port; /* actual port (cfg.port may be 0) */
     _Atomic int state;
-    atomic_long inflight;   /* requests whose headers arrived and that are not complete */
-    atomic_size_t buffered; /* bytes of request bodies held now (--max-buffer) */
-    double started;         /* monotonic seconds at start */
+    atomic_long inflight; /* requests whose headers arrived and that are not complete */
+    body_budget budget;   /* request bodies held now (--max-buffer) */
+    double started;       /* monotonic seconds at start */
 } server;
 
 struct route;
@@ -54,13 +54,9 @@ typedef struct req {
     const char *method_name;
     unsigned method; /* enum http_method */
     const struct route *route;
-    char *body; /* request body, NUL-terminated; owned by the req */
-    size_t len, cap;
-    big_warm warm; /* faults a big body in while it arrives; warm.filled is its progress */
-    void *early;   /* work a route's begin started on the arriving body, or NULL */
+    body body;                      /* the request body (core/body.h); owned by the req */
+    void *early;                    /* work a route's begin started on the arriving body, or NULL */
     void (*early_end)(void *early); /* stops, joins and frees it; called on completion */
-    size_t reserved;                /* counted in server.buffered for this request */
-    int too_large;                  /* body crossed --max-body */
     double t0;                      /* monotonic seconds when the headers arrived */
     unsigned status;
     size_t bytes_out;
@@ -80,8 +76,8 @@ struct route {
     const char *allow; /* Allow header value, e.g. "GET, POST, OPTIONS" */
     route_fn fn;
     const char *name; /* for metrics and logs: "eval", "grad", ... */
-    /* optional, for a POST with Content-Length: spare bytes wanted behind
-     * the body in its buffer (req.cap counts them) */
+    /* optional, for a POST with Content-Length: spare room wanted behind
+     * the body in its buffer (core/body.h) */
     size_t (*spare)(struct req *r, size_t content_length);
     /* optional: called for such a POST once the buffer exists, before the
      * body arrives; may start work (req.early) */

@@ -156,7 +156,7 @@ void log_request(const req *r, int ok)
     put_str(&l, json ? ",\"ms\":" : " ");
     put_ms(&l, ms);
     put_str(&l, json ? ",\"bytes_in\":" : "ms in=");
-    put_uint(&l, r->len);
+    put_uint(&l, r->body.len);
     put_str(&l, json ? ",\"bytes_out\":" : " out=");
     put_uint(&l, r->bytes_out);
     put_str(&l, json ? ",\"elements\":" : " elements=");

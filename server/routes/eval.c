@@ -266,41 +266,19 @@ static void pieces_free(void *cls)
     free(p);
 }
 
-/* Free stretches of the body's buffer once the JSON is decoded: all of it,
- * or around the array the decoder put in its spare room. Lent parts are cut
- * from stretch 0, then stretch 1. */
-typedef struct arena_free {
-    size_t at[2], end[2];
-    unsigned i;
-} arena_free;
-
-static arena_free arena_stretches(const char *arena, size_t cap, const eval_req *e)
-{
-    arena_free f = {{0, cap}, {cap, cap}, 0};
-    const js_numarray *in = e->x.lent ? &e->x : e->gout.lent ? &e->gout : NULL;
-    if (in) {
-        f.end[0] = (size_t)((const char *)in->v - arena);
-        f.at[1] = f.end[0] + in->n * sizeof(double);
-    }
-    return f;
-}
-
 /* The decoded body's buffer takes as many of the parts at b[first..] as
- * fit: its pages are in memory already (received into, or faulted in ahead
- * by big_warm), where fresh ones for a 1e6-number answer cost milliseconds
- * of page faults, far more on a VM whose host took them back. */
-static void lend_arena(pieces *pc, arena_free *f, const js_numarray *s, unsigned first,
+ * fit (core/body.h says why). */
+static void lend_arena(pieces *pc, body_stretches *f, const js_numarray *s, unsigned first,
                        unsigned parts)
 {
     for (unsigned k = 0; k < parts; k++) {
         size_t a, b;
         par_slice(s->n, 1, parts, k, &a, &b);
         size_t room = tensor_room(s, a, b);
-        while (f->i < 2 && room > f->end[f->i] - f->at[f->i]) f->i++;
-        if (f->i == 2) return;
-        pc->b[first + k] = (obuf){.p = pc->arena + f->at[f->i], .cap = room};
+        char *p = body_stretch(f, room);
+        if (!p) return;
+        pc->b[first + k] = (obuf){.p = p, .cap = room};
         pc->lent[first + k] = 1;
-        f->at[f->i] += room;
     }
 }
 
@@ -310,9 +288,10 @@ static enum MHD_Result answer_parts(req *r, const eval_req *e, const result *res
     pieces *pc = calloc(1, sizeof *pc);
     if (!pc) return problem_reply(r, P_INTERNAL, "out of memory");
     /* decoded JSON text, or a query's empty body; never binary */
-    arena_free f = arena_stretches(r->body, r->body ? r->cap : 0, e);
-    pc->arena = r->body;
-    r->body = NULL;
+    const js_numarray *in = e->x.lent ? &e->x : e->gout.lent ? &e->gout : NULL;
+    body_stretches f =
+        body_free_stretches(&r->body, in ? in->v : NULL, in ? in->n * sizeof(double) : 0);
+    pc->arena = body_take(&r->body);
     put_head(&pc->b[pc->n++], e);
     for (int t = e->from_range ? 0 : 1; t < 2; t++) {
         ob_puts(&pc->b[pc->n - 1], t == 0 ? ",\"x\":" : result_key(e));
@@ -445,8 +424,8 @@ void eval_begin(req *r, size_t content_length)
         return; /* the route answers the error once the body is in */
     }
     if (activ_kind_of(w->e.fn) != ACTIV_ELEMENTWISE || w->e.has_gout) goto drop;
-    w->c = (calc){&w->e, r->body, NULL, r->body, 1, 0};
-    w->filled = &r->warm.filled;
+    w->c = (calc){&w->e, r->body.p, NULL, r->body.p, 1, 0};
+    w->filled = body_progress(&r->body);
     if (pthread_create(&w->thread, NULL, early_run, w) != 0) goto drop;
     r->early = w;
     r->early_end = early_end;
@@ -461,9 +440,9 @@ drop:
 static enum MHD_Result answer_binary(req *r, eval_req *e)
 {
     size_t n = e->x.n, w = e->f32 ? 4 : 8;
-    char *x = r->body, *go = e->has_gout ? r->body + n * w : NULL;
+    char *x = r->body.p, *go = e->has_gout ? x + n * w : NULL;
     size_t done = r->early ? early_join(r->early) : 0;
-    if (!host_is_le()) swap_bytes(r->body, n * (go ? 2 : 1), w);
+    if (!host_is_le()) swap_bytes(x, n * (go ? 2 : 1), w);
     if (done == 0) {
         calculate(e, x, go, x, r->srv->cfg.threads);
     } else if (done < n) { /* elementwise, 1-D as far as computing goes */
@@ -474,7 +453,7 @@ static enum MHD_Result answer_binary(req *r, eval_req *e)
     }
     if (!host_is_le()) swap_bytes(x, n, w);
     r->elements = n;
-    r->body = NULL; /* now owned by the response */
+    body_take(&r->body); /* x: now owned by the response */
     char count[24];
     snprintf(count, sizeof count, "%zu", n);
     const char *headers[] = {"X-Activ-Dtype", e->f32 ? "float32" : "float64", "X-Activ-Count",
@@ -502,7 +481,7 @@ static enum MHD_Result handle(req *r, int grad)
     const char *ct = http_header(r, "Content-Type");
     if (ct && media_is(ct, "application/octet-stream")) {
         if (get_args(r, &args, &p) != 0 ||
-            request_from_binary(args.a, args.n, r->len, grad, &lim, &e, &p) != 0)
+            request_from_binary(args.a, args.n, r->body.len, grad, &lim, &e, &p) != 0)
             return problem_send(r, &p);
         return answer_binary(r, &e);
     }
@@ -512,12 +491,9 @@ static enum MHD_Result handle(req *r, int grad)
                              "--json or -H 'Content-Type: application/json') or "
                              "application/octet-stream",
                              ct);
-    size_t text = (r->len + 64) & ~(size_t)63; /* the text and its NUL, 64-byte aligned */
-    if (r->cap > text) {
-        lim.room = (double *)(void *)(r->body + text); /* eval_spare */
-        lim.room_cap = r->cap - text;
-    }
-    if (request_from_json(r->body, r->len, grad, &lim, &e, &p) != 0) return problem_send(r, &p);
+    lim.room = body_spare(&r->body, &lim.room_cap); /* eval_spare */
+    if (request_from_json(r->body.p, r->body.len, grad, &lim, &e, &p) != 0)
+        return problem_send(r, &p);
     ret = answer(r, &e); /* a big answer is printed into the body's buffer */
     eval_req_free(&e);
     return ret;

@@ -59,7 +59,7 @@ void metrics_observe(const req *r, int ok)
     ADD(&s->bucket[b], 1);
     ADD(&s->sum_ns, secs > 0 ? (unsigned long long)(secs * 1e9) : 0);
     ADD(&elements_total, r->elements);
-    ADD(&bytes_in_total, r->len);
+    ADD(&bytes_in_total, r->body.len);
     ADD(&bytes_out_total, r->bytes_out);
     if (!ok) ADD(&aborted_total, 1);
 }
