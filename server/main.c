@@ -1,5 +1,6 @@
 /*
- * main.c - activd: configuration, signals, serve, drain.
+ * main.c - activd: wires the layers (configuration, the route table and
+ * the hooks the core calls) and handles signals: serve, then drain.
  *
  * Signals are blocked in every thread and taken synchronously with sigwait
  * here, so no handler runs in a pool thread and shutdown is ordinary code.
@@ -16,8 +17,12 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "routes/metrics.h"
+#include "routes/problems.h"
+#include "routes/table.h"
 
 static server srv;
+static const struct http_app app = {route_table, ROUTE_COUNT, metrics_completed, problem_fault};
 
 /* --sched batch, before any thread starts (threads inherit the policy).
  * SCHED_BATCH threads keep their fair share of CPU but a wake-up does not
@@ -59,8 +64,12 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by MHD's threads */
+    if (problems_init() != 0) {
+        fprintf(stderr, "activd: out of memory\n");
+        return 1;
+    }
     log_init(&srv.cfg);
-    if (http_start(&srv) != 0) {
+    if (http_start(&srv, &app) != 0) {
         log_shutdown();
         return 1;
     }

@@ -10,6 +10,7 @@
 #include "core/http.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,6 @@
 #include "core/deadline.h"
 #include "core/listen.h"
 #include "core/log.h"
-#include "routes/problems.h"
 
 double http_now(void)
 {
@@ -167,16 +167,24 @@ enum MHD_Result http_send_iov(req *r, unsigned status, const char *content_type,
     return queue(r, status, content_type, resp, len, NULL);
 }
 
+/* A core error, answered by the application's fault hook. */
+static enum MHD_Result fault(req *r, enum http_fault f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static enum MHD_Result fault(req *r, enum http_fault f, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    return r->srv->app->fault(r, f, detail);
+}
+
 enum MHD_Result http_send_obuf(req *r, unsigned status, const char *content_type, obuf *b)
 {
     size_t len;
     char *p = ob_take(b, &len);
-    if (!p) {
-        static const char oom[] = "{\"type\":\"/problems/internal\",\"title\":\"Internal "
-                                  "error\",\"status\":500,\"detail\":\"out of memory\"}\n";
-        return http_send(r, 500, "application/problem+json", (void *)oom, sizeof oom - 1,
-                         BODY_STATIC, NULL);
-    }
+    if (!p) return fault(r, HTTP_NO_MEMORY, "out of memory");
     return http_send(r, status, content_type, p, len, BODY_FREE, NULL);
 }
 
@@ -196,11 +204,21 @@ static unsigned method_of(const char *m)
     return M_OTHER;
 }
 
-static const struct route *find_route(const char *url)
+/* The Allow header of a route: its methods, HEAD with GET, and OPTIONS,
+ * which every route answers. */
+static const char *allow_of(unsigned methods)
 {
-    for (const struct route *rt = http_routes; rt->path; rt++) {
+    static const char *const allow[4] = {"OPTIONS", "GET, HEAD, OPTIONS", "POST, OPTIONS",
+                                         "GET, HEAD, POST, OPTIONS"};
+    return allow[((methods & M_GET) ? 1 : 0) | ((methods & M_POST) ? 2 : 0)];
+}
+
+static const struct http_route *find_route(const struct http_app *app, const char *url)
+{
+    for (size_t i = 0; i < app->n_routes; i++) {
+        const struct http_route *rt = &app->routes[i];
         size_t n = strlen(rt->path);
-        if (rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] : strcmp(url, rt->path) == 0)
+        if (rt->param[0] ? strncmp(url, rt->path, n) == 0 && url[n] : strcmp(url, rt->path) == 0)
             return rt;
     }
     return NULL;
@@ -209,19 +227,19 @@ static const struct route *find_route(const char *url)
 /* The final call: the body is complete; run the handler. */
 static enum MHD_Result dispatch(req *r)
 {
-    const struct route *rt = r->route;
+    const struct http_route *rt = r->route;
     deadline_received(r->conn);
-    if (!rt) return problem_reply(r, P_NOT_FOUND, "no resource at %s", r->url);
-    r->allow = rt->allow;
+    if (!rt) return fault(r, HTTP_NOT_FOUND, "no resource at %s", r->url);
+    r->allow = allow_of(rt->methods);
     if (r->method == M_OPTIONS) return http_send(r, 204, NULL, "", 0, BODY_STATIC, NULL);
     unsigned m = r->method == M_HEAD ? M_GET : r->method;
     if (!(rt->methods & m))
-        return problem_reply(r, P_METHOD_NOT_ALLOWED, "%s does not support %s; allowed: %s", r->url,
-                             r->method_name, rt->allow);
+        return fault(r, HTTP_METHOD_NOT_ALLOWED, "%s does not support %s; allowed: %s", r->url,
+                     r->method_name, r->allow);
     r->allow = NULL;
     if (r->body.too_large)
-        return problem_reply(r, P_TOO_LARGE, "request body exceeds the limit of %zu bytes",
-                             r->srv->cfg.max_body);
+        return fault(r, HTTP_TOO_LARGE, "request body exceeds the limit of %zu bytes",
+                     r->srv->cfg.max_body);
     return rt->fn(r);
 }
 
@@ -247,7 +265,7 @@ static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const ch
 /* Spare room the route asks for behind the body (eval_spare). */
 static size_t spare_room(req *r, size_t n)
 {
-    const struct route *rt = r->route;
+    const struct http_route *rt = r->route;
     return rt && rt->spare && r->method == M_POST ? rt->spare(r, n) : 0;
 }
 
@@ -265,7 +283,7 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
     r->method_name = method;
     r->method = method_of(method);
     r->t0 = http_now();
-    r->route = find_route(url);
+    r->route = find_route(s->app, url);
     const char *id = http_header(r, "X-Request-ID");
     if (id && id_ok(id))
         snprintf(r->id, sizeof r->id, "%s", id);
@@ -275,9 +293,8 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
     atomic_fetch_add(&s->inflight, 1);
 
     if (atomic_load(&s->state) != STATE_READY)
-        return problem_reply(r, P_UNAVAILABLE, "the server is %s",
-                             atomic_load(&s->state) == STATE_DRAINING ? "shutting down"
-                                                                      : "starting");
+        return fault(r, HTTP_UNAVAILABLE, "the server is %s",
+                     atomic_load(&s->state) == STATE_DRAINING ? "shutting down" : "starting");
     /* Content-Length given twice with different values is a framing
      * attack (request smuggling through a proxy that reads the other one);
      * libmicrohttpd 0.9.75 takes the first, so close instead. */
@@ -289,15 +306,15 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, const cha
     const char *cl = http_header(r, "Content-Length");
     unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
     if (n > s->cfg.max_body)
-        return problem_reply(r, P_TOO_LARGE, "Content-Length %llu exceeds the limit of %zu bytes",
-                             n, s->cfg.max_body);
+        return fault(r, HTTP_TOO_LARGE, "Content-Length %llu exceeds the limit of %zu bytes", n,
+                     s->cfg.max_body);
     if (n == 0) return MHD_YES; /* no body, or a chunked one: body_append allocates */
     enum body_result br = body_open(&r->body, &s->budget, (size_t)n, spare_room(r, (size_t)n));
     if (br == BODY_BUSY)
-        return problem_reply(r, P_UNAVAILABLE,
-                             "too much request data in flight (--max-buffer %zu bytes); "
-                             "retry shortly",
-                             s->cfg.max_buffer);
+        return fault(r, HTTP_UNAVAILABLE,
+                     "too much request data in flight (--max-buffer %zu bytes); "
+                     "retry shortly",
+                     s->cfg.max_buffer);
     if (br == BODY_NOMEM) return MHD_NO;
     if (r->route && r->route->begin && r->method == M_POST) r->route->begin(r, (size_t)n);
     return MHD_YES;
@@ -333,7 +350,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     req *r = *con_cls;
     deadline_done(c);
     if (!r) return;
-    log_request(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    int ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+    log_request(r, ok);
+    if (s->app->completed) s->app->completed(r, ok);
     if (r->early_end) r->early_end(r->early); /* before the body it reads goes */
     body_free(&r->body, &s->budget);
     free(r);
@@ -408,7 +427,7 @@ static void stop_daemons(server *s)
     s->n_mhd = 0;
 }
 
-int http_start(server *s)
+int http_start(server *s, const struct http_app *app)
 {
     const config *c = &s->cfg;
     char err[160];
@@ -417,6 +436,7 @@ int http_start(server *s)
         fprintf(stderr, "activd: cannot listen on %s:%u: %s\n", c->bind, c->port, err);
         return -1;
     }
+    s->app = app;
     s->started = http_now();
     s->budget.max = c->max_buffer;
     id_seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32;
@@ -457,4 +477,11 @@ void http_drain_and_stop(server *s)
     lb_free(s->lb);
     s->lb = NULL;
     deadline_stop();
+}
+
+void http_get_stats(const server *s, http_stats *out)
+{
+    out->inflight = atomic_load(&s->inflight);
+    out->uptime = http_now() - s->started;
+    out->n_open = s->lb ? lb_counts(s->lb, out->open, HTTP_MAX_THREADS) : 0;
 }

@@ -1,13 +1,11 @@
 /*
- * observe.c - access log and events.
+ * log.c - access log and events.
  *
  * Lines go through one fully buffered stdout stream under a mutex, flushed
  * by a background thread every 200 ms and at shutdown: a write(2) per
  * request would cost more than the request at 100k requests/s.
  */
 #include "core/log.h"
-
-#include "routes/metrics.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -136,7 +134,6 @@ static void put_path(line *l, const char *s)
 
 void log_request(const req *r, int ok)
 {
-    metrics_observe(r, ok);
     if (log_fmt == LOG_OFF) return;
     char ts[40];
     line l = {.n = 0};

@@ -1,7 +1,8 @@
 /*
- * observe.h - what activd tells about itself: the access log (one line per
- * request on stdout, --log json|text|off), MHD's own errors (stderr), and
- * the counters behind GET /metrics.
+ * log.h - what activd tells about itself: the access log (one line per
+ * request on stdout, --log json|text|off), lifecycle events, and MHD's own
+ * errors (stderr). The counters behind GET /metrics are the routes'
+ * (routes/metrics.c, through http_app.completed).
  */
 #ifndef ACTIVD_LOG_H
 #define ACTIVD_LOG_H

@@ -1,7 +1,7 @@
 /*
  * metrics.c - request counters and latency histograms, Prometheus text.
  *
- * One fixed slot per row of http_routes[] (the route pointer gives the
+ * One fixed slot per row of route_table[] (the route pointer gives the
  * index, so no lookup and no string compare on the request path) plus one
  * for requests no route matched. Every counter is an atomic updated with
  * relaxed order: each is an independent monotonic count, and a scrape that
@@ -9,17 +9,16 @@
  */
 #include "routes/metrics.h"
 
-#include "core/listen.h"
-
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "wire/numtext.h"
 #include "core/version.h"
+#include "routes/table.h"
+#include "wire/numtext.h"
 
-#define MET_SLOTS   32 /* route slots; the last one is "no route matched" */
-#define MET_NONE    (MET_SLOTS - 1)
+#define MET_SLOTS   (ROUTE_COUNT + 1) /* a slot per route, then "no route matched" */
+#define MET_NONE    ROUTE_COUNT
 #define MET_CLASSES 6 /* 1xx .. 5xx, and status 0: no response was queued */
 #define MET_BUCKETS 16
 #define ADD(x, v)   atomic_fetch_add_explicit(x, v, memory_order_relaxed)
@@ -43,12 +42,10 @@ static atomic_ullong elements_total, bytes_in_total, bytes_out_total, aborted_to
 
 static size_t slot_of(const req *r)
 {
-    if (!r->route) return MET_NONE;
-    size_t i = (size_t)(r->route - http_routes);
-    return i < MET_NONE ? i : MET_NONE; /* a table past 31 rows shares the last slot */
+    return r->route ? (size_t)(r->route - route_table) : MET_NONE;
 }
 
-void metrics_observe(const req *r, int ok)
+void metrics_completed(const req *r, int ok)
 {
     slot *s = &slots[slot_of(r)];
     unsigned cls = r->status >= 100 && r->status < 600 ? r->status / 100 : 0;
@@ -68,14 +65,7 @@ void metrics_observe(const req *r, int ok)
 
 static const char *slot_name(size_t i)
 {
-    return i == MET_NONE ? "none" : http_routes[i].name;
-}
-
-static size_t route_rows(void)
-{
-    size_t n = 0;
-    while (http_routes[n].path && n < MET_NONE) n++;
-    return n;
+    return i == MET_NONE ? "none" : route_table[i].name;
 }
 
 static void put_num(obuf *b, double v)
@@ -84,12 +74,11 @@ static void put_num(obuf *b, double v)
     ob_put(b, t, numtext_f64(v, t));
 }
 
-static void put_requests(obuf *b, size_t nroutes)
+static void put_requests(obuf *b)
 {
     ob_puts(b, "# HELP activd_requests_total HTTP requests answered, by route and status class.\n"
                "# TYPE activd_requests_total counter\n");
     for (size_t i = 0; i < MET_SLOTS; i++) {
-        if (i >= nroutes && i != MET_NONE) continue;
         for (unsigned c = 0; c < MET_CLASSES; c++) {
             unsigned long long n = LOAD(&slots[i].requests[c]);
             if (n)
@@ -133,13 +122,14 @@ static void put_counter(obuf *b, const char *name, const char *help, unsigned lo
 enum MHD_Result route_metrics(req *r)
 {
     obuf b = {0};
-    size_t nroutes = route_rows();
-    put_requests(&b, nroutes);
+    http_stats st;
+    http_get_stats(r->srv, &st);
+    put_requests(&b);
     ob_puts(&b, "# HELP activd_request_duration_seconds Time from the request's headers to its "
                 "completion, by route.\n"
                 "# TYPE activd_request_duration_seconds histogram\n");
     for (size_t i = 0; i < MET_SLOTS; i++)
-        if ((i < nroutes || i == MET_NONE) && slot_used(i)) put_histogram(&b, i);
+        if (slot_used(i)) put_histogram(&b, i);
     put_counter(&b, "activd_elements_total", "Numbers computed by /eval, /grad and /plot.",
                 LOAD(&elements_total));
     put_counter(&b, "activd_bytes_in_total", "Request body bytes received.", LOAD(&bytes_in_total));
@@ -152,16 +142,14 @@ enum MHD_Result route_metrics(req *r)
               "# HELP activd_in_flight_requests Requests received and not yet completed "
               "(this scrape included).\n# TYPE activd_in_flight_requests gauge\n"
               "activd_in_flight_requests %ld\n",
-              atomic_load(&r->srv->inflight));
-    unsigned open[HTTP_MAX_THREADS],
-        n = r->srv->lb ? lb_counts(r->srv->lb, open, HTTP_MAX_THREADS) : 0;
+              st.inflight);
     ob_puts(&b, "# HELP activd_open_connections Open connections per worker thread (the acceptor "
                 "gives each new one to the least busy).\n# TYPE activd_open_connections gauge\n");
-    for (unsigned i = 0; i < n; i++)
-        ob_printf(&b, "activd_open_connections{worker=\"%u\"} %u\n", i, open[i]);
+    for (unsigned i = 0; i < st.n_open; i++)
+        ob_printf(&b, "activd_open_connections{worker=\"%u\"} %u\n", i, st.open[i]);
     ob_puts(&b, "# HELP activd_uptime_seconds Seconds since the daemon started serving.\n"
                 "# TYPE activd_uptime_seconds gauge\nactivd_uptime_seconds ");
-    put_num(&b, http_now() - r->srv->started);
+    put_num(&b, st.uptime);
     ob_printf(&b,
               "\n# HELP activd_build_info Versions this daemon was built with; always 1.\n"
               "# TYPE activd_build_info gauge\n"

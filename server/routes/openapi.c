@@ -18,7 +18,7 @@
 #include "routes/embedded.h"
 #include "routes/problems.h"
 #include "core/version.h"
-#include "routes/web.h"
+#include "routes/openapi.h"
 
 static char *doc;
 static size_t doc_len;

@@ -25,6 +25,35 @@ enum MHD_Result problem_reply(req *r, enum problem_type type, const char *fmt, .
     return problem_send(r, &p);
 }
 
+/* The out-of-memory answer: rendered once, without a request id, and sent
+ * as a static buffer. */
+static char *oom_doc;
+static size_t oom_len;
+
+int problems_init(void)
+{
+    problem p;
+    obuf b = {0};
+    problem_set(&p, P_INTERNAL, "out of memory");
+    problem_render(&b, &p, NULL);
+    oom_doc = ob_take(&b, &oom_len);
+    return oom_doc ? 0 : -1;
+}
+
+enum MHD_Result problem_fault(req *r, enum http_fault f, const char *detail)
+{
+    static const enum problem_type type[] = {
+        [HTTP_NOT_FOUND] = P_NOT_FOUND, [HTTP_METHOD_NOT_ALLOWED] = P_METHOD_NOT_ALLOWED,
+        [HTTP_TOO_LARGE] = P_TOO_LARGE, [HTTP_UNAVAILABLE] = P_UNAVAILABLE,
+        [HTTP_NO_MEMORY] = P_INTERNAL,
+    };
+    if (f == HTTP_NO_MEMORY)
+        return oom_doc ? http_send(r, problem_status(type[f]), PROBLEM_MEDIA_TYPE, oom_doc, oom_len,
+                                   BODY_STATIC, NULL)
+                       : MHD_NO;
+    return problem_reply(r, type[f], "%s", detail);
+}
+
 enum MHD_Result route_problem(req *r)
 {
     const char *slug = r->url + strlen("/problems/");
