@@ -39,6 +39,15 @@ const char *http_query(req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+int http_media_is(const char *ct, const char *type)
+{
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0) return 0;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t') ct++;
+    return *ct == 0 || *ct == ';';
+}
+
 /* ---- request ids -------------------------------------------------------- */
 
 /* A client's X-Request-ID is kept when it is 1..64 characters of

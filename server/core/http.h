@@ -158,6 +158,9 @@ enum MHD_Result http_send_json(req *r, unsigned status, obuf *b);
 /* Request header or query argument (NULL when absent). */
 const char *http_header(req *r, const char *name);
 const char *http_query(req *r, const char *name);
+/* Whether the media type of a Content-Type value (parameters such as
+ * charset ignored, case-insensitive) is type. */
+int http_media_is(const char *content_type, const char *type);
 
 /* Monotonic seconds. */
 double http_now(void);

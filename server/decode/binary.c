@@ -84,3 +84,21 @@ int request_from_binary(const query_arg *args, size_t nargs, size_t body_len, in
     if (e->has_gout) e->gout = e->x, e->gout.v = NULL;
     return dec_final_checks(e, &w, p);
 }
+
+int binary_host_is_le(void)
+{
+    const unsigned one = 1;
+    return *(const unsigned char *)&one == 1;
+}
+
+void binary_swap(void *values, size_t n, size_t width)
+{
+    if (binary_host_is_le()) return;
+    char *p = values;
+    for (size_t i = 0; i < n; i++, p += width)
+        for (size_t a = 0, b = width - 1; a < b; a++, b--) {
+            char t = p[a];
+            p[a] = p[b];
+            p[b] = t;
+        }
+}

@@ -60,6 +60,13 @@ int request_from_query(const query_arg *args, size_t nargs, int grad, const req_
 int request_from_binary(const query_arg *args, size_t nargs, size_t body_len, int grad,
                         const req_limits *lim, eval_req *e, problem *p);
 
+/* The binary form's values are little-endian. On a big-endian host,
+ * binary_swap turns n values of `width` bytes between that order and the
+ * host's, in place (its own inverse); on a little-endian one it does
+ * nothing, and the body's bytes are the numbers as they arrive. */
+int binary_host_is_le(void);
+void binary_swap(void *values, size_t n, size_t width);
+
 /* Free what a decoder allocated (safe on a zeroed or failed eval_req). */
 void eval_req_free(eval_req *e);
 

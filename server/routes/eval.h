@@ -9,8 +9,10 @@ enum MHD_Result route_eval(req *r);
  * answer (eval.c). */
 size_t eval_spare(req *r, size_t content_length);
 /* POST /eval's begin: an elementwise binary request is computed while it
- * arrives (eval.c). */
+ * arrives (eval_binary.c). */
 void eval_begin(req *r, size_t content_length);
 enum MHD_Result route_grad(req *r);
+/* The binary form of both, once its body is in (eval_binary.c). */
+enum MHD_Result eval_binary(req *r, int grad);
 
 #endif

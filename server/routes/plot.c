@@ -25,8 +25,7 @@
 #include "routes/problems.h"
 #include "decode/fields.h"
 #include "decode/request.h"
-
-#define MAX_ARGS 64
+#include "routes/args.h"
 
 /* ---- geometry ------------------------------------------------------------ */
 
@@ -326,29 +325,9 @@ typedef struct plot_req {
     unsigned what;
     double start, stop;
     size_t num;
-    query_arg pass[MAX_ARGS]; /* activation and its parameters, for request_from_query */
+    query_arg pass[ARGS_MAX]; /* activation and its parameters, for request_from_query */
     size_t npass;
 } plot_req;
-
-typedef struct arg_list {
-    query_arg a[MAX_ARGS];
-    size_t n;
-    int overflow;
-} arg_list;
-
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
-{
-    arg_list *l = cls;
-    (void)kind;
-    if (l->n == MAX_ARGS) {
-        l->overflow = 1;
-        return MHD_NO;
-    }
-    l->a[l->n].key = key;
-    l->a[l->n++].value = value ? value : "";
-    return MHD_YES;
-}
 
 static int fail(problem *p, enum problem_type t, const char *key, const char *fmt, const char *arg)
 {
@@ -462,7 +441,7 @@ static int parse_query(const arg_list *l, plot_req *q, problem *p)
  * as its linspace range. */
 static int decode(const plot_req *q, req *r, eval_req *e, problem *p)
 {
-    query_arg args[MAX_ARGS + 3];
+    query_arg args[ARGS_MAX + 3];
     char start[NUMTEXT_MAX + 1], stop[NUMTEXT_MAX + 1], num[24];
     size_t n = q->npass;
     memcpy(args, q->pass, n * sizeof *args);
@@ -514,13 +493,13 @@ static enum MHD_Result draw(req *r, const plot_req *q, eval_req *e)
 
 enum MHD_Result route_plot(req *r)
 {
-    arg_list l = {0};
+    arg_list l;
     plot_req q;
     eval_req e;
     problem p;
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, &l);
-    if (l.overflow)
-        return problem_reply(r, P_MALFORMED_QUERY, "more than %d query parameters", MAX_ARGS);
+    if (args_collect(r, &l, &p) != 0) return problem_send(r, &p);
+    for (size_t i = 0; i < l.n; i++)
+        if (!l.a[i].value) l.a[i].value = ""; /* "?key": the plot's keys all want text */
     if (parse_query(&l, &q, &p) != 0 || decode(&q, r, &e, &p) != 0) return problem_send(r, &p);
     enum MHD_Result ret = draw(r, &q, &e);
     eval_req_free(&e);
