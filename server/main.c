@@ -28,10 +28,9 @@ static const struct http_app app = {route_table, ROUTE_COUNT, metrics_completed,
  * SCHED_BATCH threads keep their fair share of CPU but a wake-up does not
  * preempt the task running on that CPU. Each request wakes a worker, and
  * when clients share the CPUs (a proxy or load generator on the host) the
- * preemptions cost more than the requests: 8-number requests, wrk -c32 on
- * the same 2 CPUs, went from 66-72k to 84-94k req/s (5 runs each); the
- * 800-number rate and its p99 at half peak stayed the same. Not fatal:
- * a sandbox may refuse it, and the default policy still works. */
+ * preemptions cost more than the requests: small requests are served
+ * faster, big ones the same (docs/performance.md). Not fatal: a sandbox
+ * may refuse it, and the default policy still works. */
 static void set_sched(const config *c)
 {
     if (c->sched != SCHED_POLICY_BATCH) return;
@@ -55,9 +54,9 @@ int main(int argc, char **argv)
     set_sched(&srv.cfg);
     /* Big request buffers (bodies, arrays, answers) straight from mmap, and
      * back to the kernel when freed. glibc otherwise raises its mmap
-     * threshold after the first big free, serves the next 16 MB arrays from
-     * the heap and keeps them: RSS grew from 34 to 62 MB (peak 81) over
-     * four 1e6-number requests. A fixed threshold turns that off. */
+     * threshold after the first big free, serves the next big arrays from
+     * the heap and keeps them, and RSS grows request after request
+     * (docs/performance.md). A fixed threshold turns that off. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);

@@ -3,19 +3,18 @@
  * the writer.
  *
  * First touching fresh memory costs a page fault per 4 KiB page, and on the
- * VMs this runs on that is ~0.7 us a page: 14.5 ms to first-touch 20 MB
- * (measured with mmap + memset). A 1e6-number JSON request, whose body,
- * array and answer come to ~48 MB, paid tens of milliseconds in faults
- * alone. Asking for huge pages (MADV_HUGEPAGE; Debian's THP setting is
- * "madvise") makes it one fault per 2 MiB: 2 ms for the same 20 MB. Freed
- * memory still goes back to the kernel. Small buffers are left alone.
+ * VMs this runs on a 1e6-number JSON request, whose body, array and answer
+ * come to ~48 MB, paid tens of milliseconds in faults alone. Asking for
+ * huge pages (MADV_HUGEPAGE; Debian's THP setting is "madvise") makes it
+ * one fault per 2 MiB, several times cheaper. Freed memory still goes back
+ * to the kernel. Small buffers are left alone.
  *
  * Memory the guest has not touched for a while costs far more on a VM that
  * reports free pages to its host (Firecracker with virtio-balloon free page
- * reporting, as here): the host backs each page again on first touch. Then
- * first-touching 20 MB of huge pages took 41.5 ms instead of 1.4 ms, and a
- * 20 MB body arrived in 30-60 ms instead of 10, the receiving thread busy
- * faulting. big_warm faults a body in on another thread while it arrives.
+ * reporting): the host backs each page again on first touch, and a big
+ * body arrived several times slower, the receiving thread busy faulting.
+ * big_warm faults a body in on another thread while it arrives. The
+ * figures: docs/performance.md.
  */
 #ifndef ACTIVD_BIGMEM_H
 #define ACTIVD_BIGMEM_H

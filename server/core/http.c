@@ -388,10 +388,12 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 }
 
 /* Per-connection buffer of MHD: it bounds the request line plus headers,
- * and half of it is the read buffer for body chunks. At 16 KiB a 20 MB body
- * arrived in 2,600 reads of 8 KiB (33-39 ms); at 64 KiB, 20 ms. MHD zeroes
- * the buffer between requests, but the 8-number rate measured the same at
- * 16 and 64 KiB. Header blocks may be about half of it. */
+ * and half of it is the read buffer for body chunks, so a bigger one
+ * receives a big body in fewer reads. MHD zeroes the buffer between
+ * requests, which costs every small request; 64 KiB received big bodies
+ * faster than 16 KiB with small requests as fast, and 1 MiB made small
+ * requests slower and RSS under load far larger (docs/performance.md).
+ * Header blocks may be about half of it. */
 #define CONN_MEMORY (64 * 1024)
 
 /* Every connection's open and close: the request deadline's bookkeeping and
@@ -415,7 +417,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
  * while the (edge-triggered) events it already took wait unprocessed; with
  * 256 connections ready at once every one of them stalled until --timeout
  * (tests/integration/test_slow.c busy_256_keepalive). poll has no such
- * loop, and measured the same at 32 connections. */
+ * loop, and was as fast at 32 connections (docs/performance.md). */
 #define DAEMON_SLACK 64
 static struct MHD_Daemon *start_daemon(server *s)
 {

@@ -5,9 +5,9 @@
  * Why not MHD's own thread pool: there, whichever pool thread wakes first
  * accepts, so a client that opens its connections all at once (wrk, a
  * connection pool, nginx's keep-alive upstreams) can land 3:1 on two
- * threads, and one core idles while the other queues. Measured on 2 cores
- * for the 800-number workload: 19k or 11.5k requests/s from one run to the
- * next, by the luck of the start. Here there is one MHD daemon per thread
+ * threads, and one core idles while the other queues: the rate changed
+ * from one start to the next by the luck of the draw (docs/performance.md).
+ * Here there is one MHD daemon per thread
  * and one acceptor that always picks the daemon with the fewest open
  * connections. The acceptor also enforces --max-connections (by waiting, so
  * clients queue in the kernel's backlog) and --max-connections-per-ip (by

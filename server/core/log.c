@@ -3,7 +3,7 @@
  *
  * Lines go through one fully buffered stdout stream under a mutex, flushed
  * by a background thread every 200 ms and at shutdown: a write(2) per
- * request would cost more than the request at 100k requests/s.
+ * request would cost more than a small request itself.
  */
 #include "core/log.h"
 

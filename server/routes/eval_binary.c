@@ -24,7 +24,7 @@
 #include "routes/problems.h"
 
 #define EARLY_MIN  (256u << 10) /* bytes; smaller bodies are not worth a thread */
-#define EARLY_STEP 32768        /* elements per step: ~0.15 ms, how long a stop may wait */
+#define EARLY_STEP 32768        /* elements per step, bounding how long a stop waits */
 
 typedef struct early {
     eval_req e;

@@ -24,8 +24,8 @@
 #define ADD(x, v)   atomic_fetch_add_explicit(x, v, memory_order_relaxed)
 #define LOAD(x)     atomic_load_explicit(x, memory_order_relaxed)
 
-/* Upper bounds in seconds: from a cached small answer (~50 us) to a
- * 16 Mi-element body (seconds). */
+/* Upper bounds in seconds: from a small answer built from memory to a
+ * 16 Mi-element body. */
 static const double bucket_le[MET_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                               0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                               1,      2.5,     5,      10};

@@ -87,7 +87,8 @@ inline char *write_exponent(int e, char *p)
 }
 
 // Copy n <= 32 bytes as two overlapping fixed-size moves, inline: a libc
-// memcpy call for each run of digits was 6% of an 800-number request.
+// memcpy call for each run of digits showed in the profile of every
+// request (docs/performance.md).
 inline void copy_short(char *dst, const char *src, int n)
 {
     if (n >= 16) {
