@@ -2,7 +2,7 @@
  * jsonscan.h - a strict JSON scanner for request bodies, with a fast path
  * for arrays of numbers.
  *
- * The request decoder (request.c) walks the top-level object itself with
+ * The JSON request decoder (decode/json.c) walks the top-level object with
  * these primitives: number arrays ("x", "grad_output") go through
  * js_numarray straight into a double buffer; small values ("params",
  * "range") are validated with js_skip and handed to jansson as an exact span.
