@@ -98,7 +98,7 @@ struct http_route {
 /* The errors the core answers itself, before or instead of a route. */
 enum http_fault {
     HTTP_NOT_FOUND,          /* no route matched */
-    HTTP_METHOD_NOT_ALLOWED, /* the route has not this method; r->allow is set */
+    HTTP_METHOD_NOT_ALLOWED, /* the route lacks this method; r->allow is set */
     HTTP_TOO_LARGE,          /* the body is over --max-body */
     HTTP_UNAVAILABLE,        /* starting, draining, or --max-buffer spent */
     HTTP_NO_MEMORY           /* an answer could not be built: answer without allocating */
@@ -110,7 +110,8 @@ struct http_app {
     /* A request finished (ok: the response was sent in full), on its
      * thread; called for every request that got a req, answered or not. */
     void (*completed)(const req *r, int ok);
-    /* Queue the answer to a core error; detail is a sentence for the client. */
+    /* Required: queue the answer to a core error; detail is a sentence for
+     * the client. */
     enum MHD_Result (*fault)(req *r, enum http_fault f, const char *detail);
 };
 

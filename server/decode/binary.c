@@ -46,7 +46,7 @@ int request_from_binary(const query_arg *args, size_t nargs, size_t body_len, in
                              "grad_output must be true or false (got '%s')", q.gout);
         e->has_gout = strcmp(q.gout, "true") == 0;
     }
-    size_t width = (e->f32 ? 4 : 8) * (e->has_gout ? 2 : 1);
+    size_t width = eval_req_width(e) * (e->has_gout ? 2 : 1);
     if (body_len % width != 0) {
         problem_set(p, P_INVALID_VALUE, "body of %zu bytes is not a whole number of %s values%s",
                     body_len, e->f32 ? "float32" : "float64",

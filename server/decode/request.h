@@ -32,6 +32,13 @@ typedef struct eval_req {
     js_numarray gout; /* same shape as x */
 } eval_req;
 
+/* Bytes of one value of e's dtype, as computed and as the binary form
+ * carries it. */
+static inline size_t eval_req_width(const eval_req *e)
+{
+    return e->f32 ? sizeof(float) : sizeof(double);
+}
+
 /* Limits a decoder enforces (from the config). */
 typedef struct req_limits {
     size_t max_elements;

@@ -19,7 +19,7 @@ static size_t row_of(const js_numarray *x)
 void calc_range(const calc *c, size_t a, size_t b)
 {
     const eval_req *e = c->e;
-    size_t w = e->f32 ? sizeof(float) : sizeof(double);
+    size_t w = eval_req_width(e);
     if (a == b) return; /* nothing (x may be NULL for []; NULL + 0 is UB) */
     const void *x = (const char *)c->x + a * w, *go = c->go ? (const char *)c->go + a * w : NULL;
     void *y = (char *)c->y + a * w;

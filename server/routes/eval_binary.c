@@ -39,7 +39,7 @@ typedef struct early {
 static void *early_run(void *arg)
 {
     early *w = arg;
-    size_t n = w->e.x.n, width = w->e.f32 ? sizeof(float) : sizeof(double);
+    size_t n = w->e.x.n, width = eval_req_width(&w->e);
     while (w->done < n && !atomic_load(&w->stop)) {
         size_t ready = atomic_load_explicit(w->filled, memory_order_acquire) / width;
         if (ready > n) ready = n;
@@ -104,7 +104,7 @@ drop:
  * not done) and sent back as the response, whose buffer MHD then frees. */
 static enum MHD_Result answer(req *r, eval_req *e)
 {
-    size_t n = e->x.n, w = e->f32 ? 4 : 8;
+    size_t n = e->x.n, w = eval_req_width(e);
     char *x = r->body.p, *go = e->has_gout ? x + n * w : NULL;
     size_t done = r->early ? early_join(r->early) : 0;
     binary_swap(x, n * (go ? 2 : 1), w);
