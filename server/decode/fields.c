@@ -14,8 +14,7 @@ const field_spec range_fields[RANGE_COUNT] = {RANGE_FIELDS(FIELD_ROW)};
 int field_find(const field_spec *list, int n, const char *name, size_t len, unsigned flags)
 {
     for (int i = 0; i < n; i++)
-        if (list[i].len == len && list[i].name[0] == name[0] && (list[i].flags & flags) &&
-            memcmp(list[i].name, name, len) == 0)
+        if ((list[i].flags & flags) && list[i].len == len && memcmp(list[i].name, name, len) == 0)
             return i;
     return -1;
 }
