@@ -181,6 +181,8 @@ clean:
 
 # ---- layers ------------------------------------------------------------------
 # docs/architecture.md: no include goes up a layer, no include circle.
+# make test runs it too.
 .PHONY: check-layers
 check-layers:
 	@tools/check-layers.sh
+EXTRA_TESTS += tools/check-layers.sh

@@ -44,7 +44,7 @@ $(FUZZ_DIR)/obj/lib/%.o: lib/%.c
 	    -fsanitize=fuzzer-no-link -c $< -o $@
 
 # PAR_PARSE_BYTES=8: a flat array over 16 bytes is parsed in slices
-# (request.c), so fuzz_request checks the sliced parse against jansson too.
+# (decode/slices.c), so fuzz_request checks the sliced parse against jansson too.
 $(FUZZ_DIR)/obj/server/%.o: server/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Ilib/include -Iserver $(PKG_CFLAGS) -std=c11 -D_GNU_SOURCE -DPAR_PARSE_BYTES=8 $(FUZZ_OPT) $(FUZZ_SAN) \

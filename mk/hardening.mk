@@ -61,5 +61,6 @@ soak-ci: deps $(ACTIVD)
 	ACTIVD=$(ACTIVD) SOAK_SECONDS=30 tools/soak.sh
 
 # The fuzz targets' oracles are headers (mk/fuzz.mk's rule knows only the .c).
-$(FUZZ_DIR)/fuzz_request: tests/fuzz/request_oracle.h tests/fuzz/numarray_oracle.h server/request.h
-$(FUZZ_DIR)/fuzz_query: tests/fuzz/query_oracle.h server/request.h
+$(FUZZ_DIR)/fuzz_request: tests/fuzz/request_oracle.h tests/fuzz/numarray_oracle.h server/decode/request.h \
+    server/decode/fields.h
+$(FUZZ_DIR)/fuzz_query: tests/fuzz/query_oracle.h server/decode/request.h

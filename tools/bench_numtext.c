@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "jsonscan.h"
-#include "numtext.h"
+#include "wire/jsonscan.h"
+#include "wire/numtext.h"
 
 typedef struct work {
     const char *name;

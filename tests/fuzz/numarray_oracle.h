@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonscan.h"
+#include "wire/jsonscan.h"
 
 #define ORACLE_FLAGS (JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL)
 

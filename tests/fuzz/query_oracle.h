@@ -31,9 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
+#include "decode/request.h"
+#include "routes/args.h"
 
-#define QO_MAX_ARGS 64 /* eval.c's MAX_QUERY_ARGS */
+#define QO_MAX_ARGS ARGS_MAX /* the most a request may have */
 
 typedef struct qo_input {
     int grad, binary;

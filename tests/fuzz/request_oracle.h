@@ -33,7 +33,8 @@
 /* numarray_oracle.h's own entry point is not used here */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "numarray_oracle.h"
-#include "request.h"
+#include "decode/fields.h"
+#include "decode/request.h"
 
 #define REQ_ORACLE_FLAGS (JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL)
 
@@ -64,11 +65,7 @@ static bool oracle_dup_keys(const char *buf, size_t len)
         size_t kl = json_string_length(k);
         for (size_t j = 0; j < nkeys && !dup; j++)
             dup = klens[j] == kl && memcmp(keys[j], ks, kl) == 0;
-        static const char *const known[] = {"activation", "x",     "range",
-                                            "params",     "dtype", "grad_output"};
-        bool is_known = false;
-        for (size_t j = 0; j < 6; j++)
-            is_known |= strlen(known[j]) == kl && memcmp(known[j], ks, kl) == 0;
+        bool is_known = field_find(request_fields, FIELD_COUNT, ks, kl, FORM_JSON) >= 0;
         /* activd remembers the first 64 distinct unknown keys only */
         bool remember = is_known || nunknown++ < 64;
         if (remember && nkeys == cap) {

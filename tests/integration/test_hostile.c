@@ -889,7 +889,7 @@ START_TEST(methods_and_content_types)
 END_TEST
 
 /* Empty tensors: nothing to compute, the shape comes back (the kernels get
- * no NULL + 0 pointer arithmetic: a UBSan error before eval.c's fix). */
+ * no NULL + 0 pointer arithmetic: a UBSan error before routes/compute.c's calc_range guard). */
 START_TEST(empty_tensors)
 {
     static const struct {

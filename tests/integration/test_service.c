@@ -1,12 +1,12 @@
 /*
  * test_service.c - the service around the math, against the running daemon:
  * the catalogue (GET /activations, /activations/{name}), GET /plot (SVG
- * parsed with libxml2), GET /openapi.json (every route of server/routes.c),
+ * parsed with libxml2), GET /openapi.json (every route of server/routes/list.h),
  * GET /metrics, the web page's assets (embedded and --www-dir), CORS,
  * X-Request-ID and the access log (--log json / off).
  *
- * Run from the repository root (make test does): it reads server/routes.c
- * and server/www/ to compare with what the daemon serves.
+ * Run from the repository root (make test does): it reads server/www/ to
+ * compare with what the daemon serves.
  */
 #include <check.h>
 #include <libxml/parser.h>
@@ -21,6 +21,7 @@
 
 #include "checkrun.h"
 #include "activ.h"
+#include "routes/list.h"
 #include "testd.h"
 
 static testd D;
@@ -515,32 +516,11 @@ END_TEST
 
 /* ---- /openapi.json ----------------------------------------------------------------- */
 
-/* Route paths from the table in server/routes.c: rows start with {"/...". */
-static size_t route_paths(char paths[][64], int *prefix, size_t cap)
-{
-    FILE *f = fopen("server/routes.c", "r");
-    char line[512];
-    size_t n = 0;
-    ck_assert_msg(f != NULL, "server/routes.c not found: run from the repository root");
-    while (fgets(line, sizeof line, f) && n < cap) {
-        char *p = strstr(line, "{\"/");
-        if (!p || strstr(line, "http_routes")) continue;
-        if (sscanf(p, "{\"%63[^\"]\", %d,", paths[n], &prefix[n]) == 2) n++;
-    }
-    fclose(f);
-    return n;
-}
-
-static int openapi_has_path(json_t *paths, const char *route, int prefix)
-{
-    const char *key;
-    json_t *v;
-    if (!prefix) return json_object_get(paths, route) != NULL;
-    /* a prefix route is documented as prefix + "{parameter}" */
-    json_object_foreach(paths, key, v) if (strncmp(key, route, strlen(route)) == 0 &&
-                                           key[strlen(route)] == '{') return 1;
-    return 0;
-}
+/* The routes as server/routes/list.h lists them: a prefix route is
+ * documented as its path and its param ("/activations/" "{name}"). */
+#define ROUTE_PATH(id, path, param, methods, fn, name, spare, begin) path param,
+static const char *const route_paths[] = {ROUTES(ROUTE_PATH)};
+#undef ROUTE_PATH
 
 START_TEST(openapi_document)
 {
@@ -549,13 +529,11 @@ START_TEST(openapi_document)
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "info"), "version")),
                      ACTIV_VERSION_STRING);
     json_t *paths = json_object_get(doc, "paths");
-    char routes[64][64];
-    int prefix[64];
-    size_t n = route_paths(routes, prefix, 64);
-    ck_assert_msg(n >= 13, "only %zu routes read from server/routes.c", n);
+    size_t n = sizeof route_paths / sizeof route_paths[0];
+    ck_assert_uint_eq(json_object_size(paths), n);
     for (size_t i = 0; i < n; i++)
-        ck_assert_msg(openapi_has_path(paths, routes[i], prefix[i]),
-                      "route %s is not in /openapi.json", routes[i]);
+        ck_assert_msg(json_object_get(paths, route_paths[i]) != NULL,
+                      "route %s is not in /openapi.json", route_paths[i]);
     /* every operation answers something and documents its errors */
     const char *key, *method;
     json_t *item, *op;

@@ -1,5 +1,5 @@
 /*
- * test_decoders.c - the request decoders (request.c) on hostile input:
+ * test_decoders.c - the request decoders (server/decode/) on hostile input:
  * every seed and find of the libFuzzer targets replayed through the same
  * oracles (tests/fuzz/request_oracle.h, query_oracle.h), and the cases
  * fuzzing found, as named regressions.
@@ -221,8 +221,8 @@ START_TEST(query_f32_overflow_names_the_key)
 }
 END_TEST
 
-/* A big flat x is parsed in slices on several threads (request.c,
- * parse_in_slices); whatever the text, the answer must be exactly the
+/* A big flat x is parsed in slices on several threads (decode/slices.c,
+ * dec_parse_slices); whatever the text, the answer must be exactly the
  * serial scanner's: same verdict, problem, pointer, position and values. */
 static char *big_body(size_t n, const char *tail)
 {

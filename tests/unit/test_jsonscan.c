@@ -15,7 +15,7 @@
 
 #include "checkrun.h"
 #include "../fuzz/numarray_oracle.h"
-#include "numtext.h"
+#include "wire/numtext.h"
 
 /* ck_assert* reports every passing check to the runner (a write per call);
  * CHECK calls into Check only on failure, for loops of many thousands. */

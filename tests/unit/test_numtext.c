@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "checkrun.h"
-#include "numtext.h"
+#include "wire/numtext.h"
 
 /* ck_assert* reports every passing check to the runner (a write per call),
  * which dominates loops of millions; CHECK only calls into Check on failure. */
