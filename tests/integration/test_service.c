@@ -160,6 +160,33 @@ static void check_text(json_t *obj, const char *key, const activ_fn *f, activ_te
                   "%s.%s differs from the registry", activ_name(f), key);
 }
 
+/* f'', its kinks (order 2) and its bound; null for a rowwise function. */
+static void check_second(json_t *e, const activ_fn *f)
+{
+    json_t *d2 = json_object_get(e, "second_derivative");
+    json_t *ulp2 = json_object_get(json_object_get(e, "ulp"), "second_derivative");
+    if (activ_kind_of(f) == ACTIV_ROWWISE) {
+        ck_assert_msg(json_is_null(d2) && json_is_null(ulp2),
+                      "%s has no second derivative: null, null", activ_name(f));
+        return;
+    }
+    check_text(d2, "text", f, ACTIV_TEXT_DERIVATIVE2);
+    check_text(d2, "latex", f, ACTIV_TEXT_DERIVATIVE2_LATEX);
+    ck_assert_msg(*json_string_value(json_object_get(d2, "text")), "%s'' is empty", activ_name(f));
+    json_t *kinks = json_object_get(d2, "kinks");
+    ck_assert_int_eq(json_array_size(kinks), activ_kink_count_order(f, 2));
+    for (size_t i = 0; i < activ_kink_count_order(f, 2); i++) {
+        json_t *k = json_array_get(kinks, i);
+        const activ_kink *want = activ_kink_at_order(f, 2, i);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "at")), want->at);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "value")), want->grad);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "note")), want->note);
+        ck_assert_int_eq(json_object_size(k), 3);
+    }
+    ck_assert_msg(json_is_number(ulp2) && json_number_value(ulp2) == activ_ulp_bound(f, 2),
+                  "%s: ulp.second_derivative", activ_name(f));
+}
+
 static void check_entry(json_t *e, const activ_fn *f)
 {
     ck_assert_str_eq(json_string_value(json_object_get(e, "name")), activ_name(f));
@@ -189,6 +216,7 @@ static void check_entry(json_t *e, const activ_fn *f)
     }
     ck_assert(json_number_value(json_object_get(json_object_get(e, "ulp"), "derivative")) ==
               activ_ulp_bound(f, 1));
+    check_second(e, f);
 }
 
 START_TEST(catalogue_matches_registry)
