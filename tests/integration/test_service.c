@@ -406,6 +406,80 @@ START_TEST(plot_value_grad_both)
 }
 END_TEST
 
+/* The attribute of the legend line whose label is text. */
+static char *legend_stroke(const svg *s, const char *label)
+{
+    char expr[160];
+    snprintf(expr, sizeof expr, "string(//s:text[.=\"%s\"]/preceding-sibling::s:line[1]/@stroke)",
+             label);
+    return svg_string(s, expr);
+}
+
+/* what=grad2 alone, and all three: titles, one path each, the legend with
+ * a colour per curve, and f'' itself where it is known exactly. */
+START_TEST(plot_grad2_all)
+{
+    svg s = plot("activation=sigmoid&what=grad2&num=50");
+    check_title(&s, "y'' = -sigmoid(x)*sigmoid(-x)*tanh(x/2)");
+    ck_assert(svg_has_text(&s, "y'' = -sigmoid(x)*sigmoid(-x)*tanh(x/2)"));
+    ck_assert(svg_has_text(&s, "y''")); /* the axis */
+    ck_assert_int_eq(path_points(&s, "grad2", NULL), 50);
+    ck_assert(svg_number(&s, "count(//s:path[@id='value' or @id='grad'])") == 0);
+    ck_assert(svg_number(&s, "count(//s:g[@font-size='12']/s:rect)") == 0); /* no legend */
+    char *desc = svg_string(&s, "string(/s:svg/s:desc)");
+    ck_assert_msg(strncmp(desc, "Second derivative of sigmoid", 28) == 0, "%s", desc);
+    xmlFree(desc);
+    svg_free(&s);
+
+    s = plot("activation=silu&what=all&num=300");
+    char line[160];
+    const activ_fn *silu = activ_find("silu");
+    snprintf(line, sizeof line, "y = %s", activ_text_of(silu, ACTIV_TEXT_FORMULA));
+    check_title(&s, line);
+    snprintf(line, sizeof line, "y' = %s", activ_text_of(silu, ACTIV_TEXT_DERIVATIVE));
+    ck_assert_msg(svg_has_text(&s, line), "no title line %s", line);
+    snprintf(line, sizeof line, "y'' = %s", activ_text_of(silu, ACTIV_TEXT_DERIVATIVE2));
+    ck_assert_msg(svg_has_text(&s, line), "no title line %s", line);
+    ck_assert(svg_has_text(&s, "y, y', y''"));
+    for (int c = 0; c < 3; c++)
+        ck_assert_int_eq(path_points(&s, c == 0 ? "value" : c == 1 ? "grad" : "grad2", NULL), 300);
+    char *c0 = legend_stroke(&s, "silu(x)"), *c1 = legend_stroke(&s, "silu'(x)"),
+         *c2 = legend_stroke(&s, "silu''(x)");
+    ck_assert_msg(*c0 && *c1 && *c2 && strcmp(c0, c1) && strcmp(c1, c2) && strcmp(c0, c2),
+                  "legend colours %s %s %s", c0, c1, c2);
+    char *p2 = svg_string(&s, "string(//s:path[@id='grad2']/@stroke)");
+    ck_assert_str_eq(p2, c2);
+    xmlFree(c0);
+    xmlFree(c1);
+    xmlFree(c2);
+    xmlFree(p2);
+    desc = svg_string(&s, "string(/s:svg/s:desc)");
+    ck_assert_msg(strncmp(desc, "Value, derivative and second derivative of silu", 47) == 0, "%s",
+                  desc);
+    xmlFree(desc);
+    svg_free(&s);
+
+    /* hardswish'' is 1/3 on (-3, 3) and 0 elsewhere: over [-6, 6] the
+     * curve has two levels only, 0 and 1/3, so two y pixel values */
+    s = plot("activation=hardswish&what=grad2&start=-6&stop=6&num=13");
+    char *d = svg_string(&s, "string(//s:path[@id='grad2']/@d)");
+    double ys[13];
+    int n = 0;
+    for (const char *q = d; (q = strpbrk(q, "ML")) && n < 13; n++) {
+        double x;
+        ck_assert_int_eq(sscanf(q + 1, "%lf %lf", &x, &ys[n]), 2);
+        q++;
+    }
+    ck_assert_int_eq(n, 13);
+    for (int i = 0; i < 13; i++) /* x = -6 .. 6: inside (-3, 3) for i = 4 .. 8 */
+        ck_assert_msg(ys[i] == (i >= 4 && i <= 8 ? ys[6] : ys[0]), "point %d at y %g", i, ys[i]);
+    ck_assert(ys[6] < ys[0]); /* 1/3 above 0 */
+    xmlFree(d);
+    svg_free(&s);
+    expect_problem("/plot?activation=sigmoid&order=2", 422, "unknown-field", "order");
+}
+END_TEST
+
 START_TEST(plot_params)
 {
     svg a = plot("activation=leaky_relu&what=value");
@@ -961,6 +1035,7 @@ static Suite *service_suite(void)
     tcase_add_test(t, catalogue_matches_registry);
     tcase_add_test(t, catalogue_aliases_and_unknown);
     tcase_add_test(t, plot_value_grad_both);
+    tcase_add_test(t, plot_grad2_all);
     tcase_add_test(t, plot_params);
     tcase_add_test(t, plot_non_finite_breaks_line);
     tcase_add_test(t, plot_errors);
