@@ -14,7 +14,7 @@ before and after it:
     tools/golden.py /tmp/activd-before build/activd
 
 The corpus: every README and docs/api.md example, every problem type, the
-JSON, query and binary forms, float32, ranges, grad_output, softmax rows,
+JSON, query and binary forms, float32, ranges, grad_output, order 2, softmax rows,
 big arrays (65,536 and 1,000,000 elements: the sliced parser, the parts
 printer, the body's spare room, the early binary path), chunked bodies,
 HEAD/OPTIONS/405/404/413/415/503, CORS, /plot, /activations, /openapi.json,
@@ -116,6 +116,8 @@ def forms():
         yield post("/grad", js(g))
         yield post("/eval", js(dict(body, dtype="float32")))
         yield post("/grad", js(dict(g, dtype="float32")))
+        yield post("/grad", js(dict(body, order=2)))  # softmax: a 422 on /order
+        yield post("/grad", js(dict(g, order=2, dtype="float32")))
     yield post("/eval", b'{"activation":"relu","x":["NaN","Infinity","-Infinity",-0,0]}')
     yield post("/eval", b'{"activation":"relu","x":5}')
     yield post("/eval", b'{"activation":"relu","x":[]}')
@@ -144,6 +146,10 @@ def forms():
     yield post("/grad?activation=softmax&shape=2,3&grad_output=true", f64([1, 2, 3, 4, 5, 6] * 2), BIN)
     yield post("/grad?activation=relu&grad_output=false", f64([1, -1]), BIN)
     yield post("/grad?activation=gelu&grad_output=true&dtype=float32", f32([1, -1, 2, 2]), BIN)
+    yield post("/grad?activation=gelu&order=2", f64([-1, 0, 1]), BIN)
+    yield post("/grad?activation=mish&order=2&grad_output=true&dtype=float32", f32([1, -1, 2, 2]), BIN)
+    yield get("/grad?activation=softplus&x=-1,0,1.5&beta=2&threshold=3&order=2")
+    yield post("/grad", b'{"activation":"tanh","x":[1],"order":1}')
     yield post("/eval?activation=relu", b"", BIN)
     yield post("/eval?activation=relu", f64([1]), {"Content-Type": "Application/Octet-Stream; x=y"})
 
@@ -190,6 +196,11 @@ def problems():
                  b'{"activation":"relu","range":{"start":0,"stop":1,"num":1e300}}',
                  b'{"activation":"relu","range":[0,1]}']:
         yield post(p, body)
+    for body in [b'{"activation":"relu","x":[1],"order":3}', b'{"activation":"relu","x":[1],"order":"2"}',
+                 b'{"activation":"relu","x":[1],"order":null}', b'{"activation":"relu","x":[1],"order":1.5}',
+                 b'{"activation":"softmax","x":[1,2],"grad_output":[1,0],"order":2}']:
+        yield post("/grad", body)
+    yield post("/eval", b'{"activation":"relu","x":[1],"order":2}')
     for body in [b'{"activation":"softmax","x":[1,2]}', b'{"activation":"relu","x":[1,2],"grad_output":[1]}',
                  b'{"activation":"relu","x":[[1,2]],"grad_output":[1,2]}',
                  b'{"activation":"relu","x":[1],"grad_output":[1e39],"dtype":"float32"}']:
@@ -297,6 +308,8 @@ def big():
     x65 = arr(65536, 1)
     yield post("/eval", js({"activation": "sigmoid", "x": x65}))
     yield post("/grad", js({"activation": "gelu", "x": x65, "grad_output": arr(65536, 2)}))
+    yield post("/grad", js({"activation": "gelu", "x": x65, "order": 2}))
+    yield post("/grad", js({"activation": "silu", "x": x65, "order": 2, "dtype": "float32"}))
     yield post("/eval", js({"activation": "softmax", "x": [x65[i:i + 256] for i in range(0, 65536, 256)]}))
     yield post("/grad", js({"activation": "log_softmax", "x": [x65[i:i + 512] for i in range(0, 65536, 512)],
                             "grad_output": [x65[i:i + 512] for i in range(0, 65536, 512)]}))
@@ -319,6 +332,7 @@ def big():
     yield post("/eval?activation=sigmoid&dtype=float32", f32(x1m), BIN)
     yield post("/grad?activation=tanh", f64(x1m), BIN)
     yield post("/grad?activation=tanh&grad_output=true", f64(x1m + x1m), BIN)
+    yield post("/grad?activation=tanh&order=2", f64(x1m), BIN)
     yield post("/eval?activation=softmax&shape=1000,1000", f64(x1m), BIN)
     yield post("/eval?activation=nope", f64(x1m), BIN)
 

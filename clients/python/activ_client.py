@@ -8,6 +8,7 @@ Standard library only; numpy, when installed, gives the binary fast path.
     c.eval("sigmoid", [-1, 0, 1])                  # [0.2689414213699951, 0.5, 0.7310585786300049]
     c.grad("leaky_relu", [[-2, 3]], negative_slope=0.2)
     c.grad("softmax", [[1, 2, 3]], grad_output=[[1, 0, 0]])
+    c.grad("tanh", [0, 1], order=2)                # tanh''(x): [-0.0, -0.6397000084492245]
     c.eval("gelu", range=(-3, 3, 0.5))             # numpy.arange(-3, 3, 0.5)
     c.eval("tanh", numpy.linspace(-5, 5, 10**6))   # ndarray in: binary both ways, ndarray out
     try:
@@ -150,21 +151,23 @@ class Client:
         keyword is a parameter of the activation (negative_slope=0.2)."""
         return self.request("eval", name, x, **kw).values
 
-    def grad(self, name, x=None, grad_output=None, **kw):
-        """f'(x), or grad_output * f'(x) (required for softmax and log_softmax).
+    def grad(self, name, x=None, grad_output=None, order=None, **kw):
+        """f'(x), or grad_output * f'(x) (required for softmax and log_softmax);
+        order=2: f''(x), or grad_output * f''(x) (elementwise activations only).
         Keywords as for eval."""
-        return self.request("grad", name, x, grad_output=grad_output, **kw).values
+        return self.request("grad", name, x, grad_output=grad_output, order=order, **kw).values
 
     def request(self, endpoint, name, x=None, grad_output=None, range=None, dtype=None,
-                binary=None, request_id=None, timeout=None, **params):
-        """POST /eval or /grad (endpoint "eval" or "grad"); the whole Answer."""
+                binary=None, request_id=None, timeout=None, order=None, **params):
+        """POST /eval or /grad (endpoint "eval" or "grad"); the whole Answer.
+        order (1 or 2) is sent when given: /grad's derivative; /eval refuses it."""
         if endpoint not in ("eval", "grad"):
             raise ValueError("endpoint must be 'eval' or 'grad', not %r" % (endpoint,))
         if binary is None:
             binary = _is_ndarray(x)
         if binary and x is not None and range is None:
             return self._binary(endpoint, name, x, grad_output, dtype, request_id, timeout,
-                                params)
+                                order, params)
         doc = {"activation": name}
         if x is not None or range is None:
             doc["x"] = _to_json(x)
@@ -176,6 +179,8 @@ class Client:
             doc["dtype"] = str(numpy.dtype(dtype)) if numpy is not None else dtype
         if grad_output is not None:
             doc["grad_output"] = _to_json(grad_output)
+        if order is not None:
+            doc["order"] = order
         body = json.dumps(doc, allow_nan=False, separators=(",", ":")).encode()
         data, rid, _ = self._send("POST", "/" + endpoint, body, "application/json", request_id,
                                   timeout)
@@ -188,7 +193,7 @@ class Client:
         return Answer(values, grid, ans.get("activation"), ans.get("params"), ans.get("dtype"),
                       rid, ans)
 
-    def _binary(self, endpoint, name, x, grad_output, dtype, request_id, timeout, params):
+    def _binary(self, endpoint, name, x, grad_output, dtype, request_id, timeout, order, params):
         if numpy is None:
             raise RuntimeError("the binary form needs numpy")
         x = numpy.asarray(x)
@@ -207,6 +212,8 @@ class Client:
                 raise ValueError("grad_output has shape %s, x %s" % (g.shape, x.shape))
             parts.append(numpy.ascontiguousarray(g, dtype=wire))
             query.append(("grad_output", "true"))
+        if order is not None:
+            query.append(("order", _query_value(order)))
         query += [(k, _query_value(v)) for k, v in params.items()]
         body = b"".join(p.tobytes() for p in parts) if len(parts) > 1 else memoryview(parts[0]).cast("B")
         out = numpy.empty(x.shape, dtype=wire)

@@ -1,7 +1,8 @@
 /*
  * checks.c - what every form of request checks alike: the activation, the
  * dtype, and the rules once fn, params and x are known (grad_output, its
- * shape, float32 range); freeing an eval_req; naming the field at fault.
+ * shape, order, float32 range); freeing an eval_req; naming the field at
+ * fault.
  */
 #include "decode/decode.h"
 
@@ -69,6 +70,18 @@ int dec_set_dtype(eval_req *e, const char *s, size_t len, const where *w, proble
     return 0;
 }
 
+/* A number, not its spelling: 1.0 and 2e0 are 1 and 2, as in JSON. */
+int dec_set_order(eval_req *e, double v, const char *text, const where *w, problem *p)
+{
+    if (v == 1 || v == 2) {
+        e->order = (int)v;
+        return 0;
+    }
+    problem_set(p, P_INVALID_VALUE, "order must be 1 (f') or 2 (f'') (got %.40s)", text);
+    dec_locate_field(p, w, FIELD_ORDER);
+    return -1;
+}
+
 /* float32: every finite value must stay finite when rounded to float. */
 static int check_f32(const js_numarray *a, const char *field, const where *w, problem *p)
 {
@@ -114,9 +127,20 @@ static void shape_str(const js_numarray *a, char *buf, size_t cap)
 
 int dec_final_checks(eval_req *e, const where *w, problem *p)
 {
-    if (e->has_gout && !e->grad) {
-        problem_set(p, P_UNKNOWN_FIELD, "grad_output is only accepted by /grad");
-        dec_locate_field(p, w, FIELD_GRAD_OUTPUT);
+    if (!e->grad && (e->has_gout || e->order)) {
+        enum request_field f = e->has_gout ? FIELD_GRAD_OUTPUT : FIELD_ORDER;
+        problem_set(p, P_UNKNOWN_FIELD, "%s is only accepted by /grad", request_fields[f].name);
+        dec_locate_field(p, w, f);
+        return -1;
+    }
+    /* the library's ACTIV_EORDER, said before the grad_output a rowwise
+     * function needs, which would not help */
+    if (e->order == 2 && activ_kind_of(e->fn) == ACTIV_ROWWISE) {
+        problem_set(p, P_INVALID_VALUE,
+                    "%s works on whole rows and has no second derivative here: order 2 is for "
+                    "the elementwise activations",
+                    activ_name(e->fn));
+        dec_locate_field(p, w, FIELD_ORDER);
         return -1;
     }
     if (e->grad && !e->has_gout && activ_kind_of(e->fn) == ACTIV_ROWWISE) {

@@ -64,7 +64,10 @@ int dec_range_fail(problem *p, const where *w, int k);
 
 int dec_find_activation(eval_req *e, const char *name, size_t len, const where *w, problem *p);
 int dec_set_dtype(eval_req *e, const char *s, size_t len, const where *w, problem *p);
-/* After fn, params and x are known: grad_output and dtype rules. */
+/* order: v must be 1 or 2; text is how the client wrote it, for the message. */
+int dec_set_order(eval_req *e, double v, const char *text, const where *w, problem *p);
+/* After fn, params and x are known: the rules of grad_output, order and
+ * dtype. */
 int dec_final_checks(eval_req *e, const where *w, problem *p);
 
 /* ---- slices.c ---- */
@@ -82,7 +85,7 @@ int dec_parse_slices(const char *open, const char *end, const req_limits *lim, i
 
 /* The query keys the query and binary forms share. */
 typedef struct qdec {
-    const char *activation, *dtype, *x, *gout, *shape;
+    const char *activation, *dtype, *x, *gout, *order, *shape;
     raw_range range;
     int has_range;
     raw_param params[MAX_RAW_PARAMS];
@@ -93,7 +96,7 @@ typedef struct qdec {
 int dec_qfail(problem *p, enum problem_type t, const char *key, const char *fmt, const char *arg);
 /* Sort the args into q by the keys of the form (FORM_QUERY or FORM_BINARY). */
 int dec_query_collect(const query_arg *args, size_t nargs, unsigned form, qdec *q, problem *p);
-/* activation, dtype and parameters into e. */
+/* activation, dtype, order and parameters into e. */
 int dec_query_common(const qdec *q, eval_req *e, problem *p);
 
 #endif

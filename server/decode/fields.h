@@ -31,6 +31,7 @@ enum {
     F(FIELD_PARAMS, "params", FORM_JSON)                                                           \
     F(FIELD_DTYPE, "dtype", FORM_JSON | FORM_QUERY | FORM_BINARY)                                  \
     F(FIELD_GRAD_OUTPUT, "grad_output", FORM_JSON | FORM_QUERY | FORM_BINARY | FIELD_GRAD_ONLY)    \
+    F(FIELD_ORDER, "order", FORM_JSON | FORM_QUERY | FORM_BINARY | FIELD_GRAD_ONLY)                \
     F(FIELD_SHAPE, "shape", FORM_BINARY)
 
 /* The keys of "range" in a JSON body; in the query form they are

@@ -104,25 +104,49 @@ static const char *token_type_name(char c)
     }
 }
 
+/* A value of the wrong type for field key: validated and skipped, and a
+ * wrong-type 422 "<key> must be <want>, not <what it is>" noted. */
+static void wrong_type(jdec *d, int key, const char *want)
+{
+    char first = peek(d);
+    if (js_skip(&d->c, 1, &d->err) != JS_OK) {
+        d->syntax = 1;
+        return;
+    }
+    problem p;
+    problem_set(&p, P_WRONG_TYPE, "%s must be %s, not %s", request_fields[key].name, want,
+                token_type_name(first));
+    problem_pointer_key(&p, request_fields[key].name, request_fields[key].len);
+    note_sem(d, &p);
+}
+
 /* A string field (activation, dtype): decoded into buf, or a wrong-type 422
  * after validating whatever value is there. */
 static void scan_string_field(jdec *d, int key, char *buf, size_t cap, size_t *len)
 {
     if (peek(d) != '"') {
-        char first = peek(d);
-        if (js_skip(&d->c, 1, &d->err) != JS_OK) {
-            d->syntax = 1;
-            return;
-        }
-        problem p;
-        problem_set(&p, P_WRONG_TYPE, "%s must be a string, not %s", request_fields[key].name,
-                    token_type_name(first));
-        problem_pointer_key(&p, request_fields[key].name, request_fields[key].len);
-        note_sem(d, &p);
+        wrong_type(d, key, "a string");
         return;
     }
     if (js_string(&d->c, buf, cap, len, &d->err) != JS_OK) d->syntax = 1;
     if (*len > cap) *len = cap;
+}
+
+/* order: a number, 1 or 2; a 422 noted where it is, in document order. */
+static void scan_order_field(jdec *d, int key)
+{
+    char first = peek(d), text[NUMTEXT_MAX + 1];
+    double v;
+    problem p;
+    if (first != '-' && (first < '0' || first > '9')) {
+        wrong_type(d, key, "the number 1 or 2");
+        return;
+    }
+    if (js_number(&d->c, &v, &d->err) != JS_OK) {
+        d->syntax = 1;
+        return;
+    }
+    if (dec_set_order(d->e, v, dec_num_str(v, text), &(where){0, NULL}, &p) != 0) note_sem(d, &p);
 }
 
 static void array_fault(jdec *d, int key, js_result r, const js_fault *f)
@@ -175,17 +199,12 @@ static void scan_array_field(jdec *d, int key, js_numarray *a)
 static json_t *scan_object_field(jdec *d, int key)
 {
     const char *start = d->c.p;
-    char first = peek(d);
-    if (js_skip(&d->c, 1, &d->err) != JS_OK) {
-        d->syntax = 1;
+    if (peek(d) != '{') {
+        wrong_type(d, key, "an object");
         return NULL;
     }
-    if (first != '{') {
-        problem p;
-        problem_set(&p, P_WRONG_TYPE, "%s must be an object, not %s", request_fields[key].name,
-                    token_type_name(first));
-        problem_pointer_key(&p, request_fields[key].name, request_fields[key].len);
-        note_sem(d, &p);
+    if (js_skip(&d->c, 1, &d->err) != JS_OK) {
+        d->syntax = 1;
         return NULL;
     }
     json_error_t je;
@@ -271,6 +290,9 @@ static void scan_member(jdec *d)
     case FIELD_GRAD_OUTPUT:
         d->e->has_gout = 1;
         scan_array_field(d, k, &d->e->gout);
+        break;
+    case FIELD_ORDER:
+        scan_order_field(d, k);
         break;
     case FIELD_PARAMS:
         d->params = scan_object_field(d, k);

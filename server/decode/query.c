@@ -89,6 +89,9 @@ int dec_query_collect(const query_arg *args, size_t nargs, unsigned form, qdec *
         case FIELD_GRAD_OUTPUT:
             q->gout = v;
             break;
+        case FIELD_ORDER:
+            q->order = v;
+            break;
         case FIELD_SHAPE:
             q->shape = v;
             break;
@@ -124,6 +127,13 @@ int dec_query_common(const qdec *q, eval_req *e, problem *p)
                          "activation");
     if (dec_find_activation(e, q->activation, strlen(q->activation), &w, p) != 0) return -1;
     if (q->dtype && dec_set_dtype(e, q->dtype, strlen(q->dtype), &w, p) != 0) return -1;
+    if (q->order) {
+        double v;
+        char text[48];
+        if (query_number(q->order, strlen(q->order), &v) != 0) v = 0; /* not a number: refused */
+        snprintf(text, sizeof text, "'%.40s'", q->order);
+        if (dec_set_order(e, v, text, &w, p) != 0) return -1;
+    }
     for (size_t i = 0; i < q->nparams; i++) {
         rp[i] = q->params[i];
         int idx = activ_param_index(e->fn, rp[i].name, rp[i].name_len);

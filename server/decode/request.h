@@ -2,7 +2,7 @@
  * request.h - decoding /eval and /grad requests into an eval_req.
  *
  * Three forms, one result, one file each (the fields: decode/fields.h):
- *   json.c     {"activation", "x" | "range", "params", "dtype", "grad_output"}
+ *   json.c     {"activation", "x" | "range", "params", "dtype", "grad_output", "order"}
  *   query.c    GET /eval?activation=relu&x=-1,0,2&negative_slope=0.2
  *   binary.c   POST /eval?activation=... with an application/octet-stream
  *              body of little-endian float64/float32 values
@@ -30,13 +30,26 @@ typedef struct eval_req {
     js_numarray x;    /* values (double even for float32) and shape */
     int has_gout;     /* grad_output given */
     js_numarray gout; /* same shape as x */
+    int order;        /* /grad's derivative, 1 or 2, as given; 0 when not given (1,
+                         and the answer does not echo it) */
 } eval_req;
+
+/* What the library computes for e. */
+static inline activ_op eval_req_op(const eval_req *e)
+{
+    return !e->grad ? ACTIV_VALUE : e->order == 2 ? ACTIV_GRAD2 : ACTIV_GRAD;
+}
 
 /* Bytes of one value of e's dtype, as computed and as the binary form
  * carries it. */
 static inline size_t eval_req_width(const eval_req *e)
 {
     return e->f32 ? sizeof(float) : sizeof(double);
+}
+
+static inline activ_dtype eval_req_dtype(const eval_req *e)
+{
+    return e->f32 ? ACTIV_FLOAT32 : ACTIV_FLOAT64;
 }
 
 /* Limits a decoder enforces (from the config). */
@@ -59,11 +72,11 @@ int request_from_json(const char *body, size_t len, int grad, const req_limits *
                       problem *p);
 int request_from_query(const query_arg *args, size_t nargs, int grad, const req_limits *lim,
                        eval_req *e, problem *p);
-/* Binary: the query args (activation, dtype, params, optional shape=2,3 and
- * grad_output=true, meaning the body is x followed by grad_output) for a
- * body of body_len bytes. Sets everything but the values: e->x.v stays NULL,
- * e->x.n/ndim/dims give the shape; the caller computes over the body in
- * place. */
+/* Binary: the query args (activation, dtype, params, optional shape=2,3,
+ * order=2 and grad_output=true, meaning the body is x followed by
+ * grad_output) for a body of body_len bytes. Sets everything but the
+ * values: e->x.v stays NULL, e->x.n/ndim/dims give the shape; the caller
+ * computes over the body in place. */
 int request_from_binary(const query_arg *args, size_t nargs, size_t body_len, int grad,
                         const req_limits *lim, eval_req *e, problem *p);
 

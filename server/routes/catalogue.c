@@ -5,7 +5,8 @@
  * built once (on first use, under pthread_once) and then sent as a static
  * buffer: no allocation or formatting per request. Numbers go through
  * numtext, like every other number activd writes; unbounded parameter
- * bounds (+-HUGE_VAL) are written as null, since JSON has no infinity.
+ * bounds (+-HUGE_VAL) and the ULP bound of a derivative a function does not
+ * have (NaN) are written as null, since JSON has neither.
  */
 #include "routes/catalogue.h"
 
@@ -46,7 +47,7 @@ static void put_key(obuf *b, const char *key)
 static void put_num(obuf *b, double v)
 {
     char t[NUMTEXT_MAX];
-    if (isinf(v))
+    if (!isfinite(v))
         ob_puts(b, "null");
     else
         ob_put(b, t, numtext_f64(v, t));
@@ -109,6 +110,42 @@ static void put_formula(obuf *b, const char *key, const activ_fn *f, activ_text 
     ob_putc(b, '}');
 }
 
+/* The kinks of f's derivative of this order (activ_kink_at_order), the
+ * value returned there under value_key. */
+static void put_kinks(obuf *b, const activ_fn *f, int order, const char *value_key)
+{
+    ob_putc(b, '[');
+    for (size_t i = 0; i < activ_kink_count_order(f, order); i++) {
+        const activ_kink *k = activ_kink_at_order(f, order, i);
+        ob_puts(b, i ? ",{\"at\":" : "{\"at\":");
+        put_str(b, k->at);
+        put_key(b, value_key);
+        put_str(b, k->grad);
+        put_key(b, "note");
+        put_str(b, k->note);
+        ob_putc(b, '}');
+    }
+    ob_putc(b, ']');
+}
+
+/* f'' and the values returned where f' is not differentiable; null for a
+ * rowwise function, which has no second derivative. */
+static void put_second(obuf *b, const activ_fn *f)
+{
+    put_key(b, "second_derivative");
+    if (activ_kind_of(f) == ACTIV_ROWWISE) {
+        ob_puts(b, "null");
+        return;
+    }
+    ob_puts(b, "{\"text\":");
+    put_str(b, activ_text_of(f, ACTIV_TEXT_DERIVATIVE2));
+    ob_puts(b, ",\"latex\":");
+    put_str(b, activ_text_of(f, ACTIV_TEXT_DERIVATIVE2_LATEX));
+    ob_puts(b, ",\"kinks\":");
+    put_kinks(b, f, 2, "value");
+    ob_putc(b, '}');
+}
+
 static void put_lists(obuf *b, const activ_fn *f)
 {
     put_key(b, "params");
@@ -126,18 +163,8 @@ static void put_lists(obuf *b, const activ_fn *f)
         put_num(b, c->value);
         ob_putc(b, '}');
     }
-    ob_puts(b, "],\"kinks\":[");
-    for (size_t i = 0; i < activ_kink_count(f); i++) {
-        const activ_kink *k = activ_kink_at(f, i);
-        ob_puts(b, i ? ",{\"at\":" : "{\"at\":");
-        put_str(b, k->at);
-        ob_puts(b, ",\"grad\":");
-        put_str(b, k->grad);
-        ob_puts(b, ",\"note\":");
-        put_str(b, k->note);
-        ob_putc(b, '}');
-    }
-    ob_putc(b, ']');
+    ob_puts(b, "],\"kinks\":");
+    put_kinks(b, f, 1, "grad");
 }
 
 static void put_entry(obuf *b, const activ_fn *f)
@@ -159,6 +186,7 @@ static void put_entry(obuf *b, const activ_fn *f)
     put_lists(b, f);
     put_formula(b, "formula", f, ACTIV_TEXT_FORMULA, ACTIV_TEXT_FORMULA_LATEX);
     put_formula(b, "derivative", f, ACTIV_TEXT_DERIVATIVE, ACTIV_TEXT_DERIVATIVE_LATEX);
+    put_second(b, f);
     put_key(b, "range");
     put_str(b, activ_text_of(f, ACTIV_TEXT_RANGE));
     put_key(b, "constants_text");
@@ -170,6 +198,8 @@ static void put_entry(obuf *b, const activ_fn *f)
     put_num(b, activ_ulp_bound(f, 0));
     ob_puts(b, ",\"derivative\":");
     put_num(b, activ_ulp_bound(f, 1));
+    ob_puts(b, ",\"second_derivative\":");
+    put_num(b, activ_ulp_bound(f, 2));
     ob_putc(b, '}');
     put_key(b, "pytorch");
     put_str(b, activ_text_of(f, ACTIV_TEXT_PYTORCH));

@@ -23,14 +23,7 @@ void calc_range(const calc *c, size_t a, size_t b)
     if (a == b) return; /* nothing (x may be NULL for []; NULL + 0 is UB) */
     const void *x = (const char *)c->x + a * w, *go = c->go ? (const char *)c->go + a * w : NULL;
     void *y = (char *)c->y + a * w;
-    if (e->f32 && e->grad)
-        activ_grad_f32(&e->params, x, go, y, b - a, c->row, NULL);
-    else if (e->f32)
-        activ_eval_f32(&e->params, x, y, b - a, c->row, NULL);
-    else if (e->grad)
-        activ_grad(&e->params, x, go, y, b - a, c->row, NULL);
-    else
-        activ_eval(&e->params, x, y, b - a, c->row, NULL);
+    activ_compute(&e->params, eval_req_op(e), eval_req_dtype(e), x, go, y, b - a, c->row, NULL);
 }
 
 static void calc_part(void *ctx, unsigned k)

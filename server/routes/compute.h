@@ -16,7 +16,7 @@
 #include "core/obuf.h"
 #include "decode/request.h"
 
-/* y = f(x), or grad_output * f'(x), over e's shape. */
+/* y = f(x), or grad_output * f'(x) (f''(x) with order 2), over e's shape. */
 typedef struct calc {
     const eval_req *e;
     const void *x, *go; /* go: grad_output, or NULL */

@@ -64,6 +64,8 @@ static void put_head(obuf *b, const eval_req *e)
     ob_puts(b, ",\"params\":");
     put_params(b, e);
     ob_puts(b, e->f32 ? ",\"dtype\":\"float32\"" : ",\"dtype\":\"float64\"");
+    /* echoed only when given, so answers without it stay as they were */
+    if (e->order) ob_puts(b, e->order == 2 ? ",\"order\":2" : ",\"order\":1");
 }
 
 static const char *result_key(const eval_req *e)

@@ -8,7 +8,8 @@
  * upload (body_progress, stored with release) and computes in place, a
  * step at a time, so little is left to compute when the body is complete
  * (docs/performance.md). Little-endian hosts only (the bytes are the
- * numbers).
+ * numbers). /grad (first or second derivative) is computed once its body
+ * is in.
  */
 #include "routes/eval.h"
 
@@ -121,8 +122,14 @@ static enum MHD_Result answer(req *r, eval_req *e)
     body_take(&r->body); /* x: now owned by the response */
     char count[24];
     snprintf(count, sizeof count, "%zu", n);
-    const char *headers[] = {"X-Activ-Dtype", e->f32 ? "float32" : "float64", "X-Activ-Count",
-                             count, NULL};
+    /* order is echoed only when given, as in the JSON answer */
+    const char *headers[] = {"X-Activ-Dtype",
+                             e->f32 ? "float32" : "float64",
+                             "X-Activ-Count",
+                             count,
+                             e->order ? "X-Activ-Order" : NULL,
+                             e->order == 2 ? "2" : "1",
+                             NULL};
     return http_send(r, 200, "application/octet-stream", x, n * w, BODY_FREE, headers);
 }
 

@@ -15,6 +15,7 @@
  */
 #include "routes/plot.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,39 @@
 
 #define COLOR_VALUE "#1f77b4"
 #define COLOR_GRAD  "#d62728"
+#define COLOR_GRAD2 "#2ca02c" /* matplotlib's third colour, as the others are its first two */
 #define FONT        "DejaVu Sans, Verdana, Arial, sans-serif"
+
+/* How each curve is named and drawn; one curve alone is drawn in the first
+ * colour, as the article draws each function. */
+static const struct curve_style {
+    activ_op op;
+    activ_text formula;
+    const char *y;     /* its name in the title and on the axis */
+    const char *prime; /* in the legend: sigmoid''(x) */
+    const char *what;  /* in the description */
+    const char *color;
+    const char *id; /* of its path */
+} curves[PLOT_CURVES] = {
+    [PLOT_VALUE] = {ACTIV_VALUE, ACTIV_TEXT_FORMULA, "y", "", "value", COLOR_VALUE, "value"},
+    [PLOT_GRAD] = {ACTIV_GRAD, ACTIV_TEXT_DERIVATIVE, "y'", "'", "derivative", COLOR_GRAD, "grad"},
+    [PLOT_GRAD2] = {ACTIV_GRAD2, ACTIV_TEXT_DERIVATIVE2, "y''", "''", "second derivative",
+                    COLOR_GRAD2, "grad2"},
+};
+
+static int curve_count(const plot_data *d)
+{
+    int n = 0;
+    for (int c = 0; c < PLOT_CURVES; c++) n += d->curve[c] != NULL;
+    return n;
+}
+
+static int first_curve(const plot_data *d)
+{
+    int c = 0;
+    while (c + 1 < PLOT_CURVES && !d->curve[c]) c++;
+    return c;
+}
 
 typedef struct frame {
     double x0, x1, y0, y1; /* plot area in pixels (y0 top) */
@@ -65,8 +98,8 @@ static int drawable(double v)
 static void y_range(const plot_data *d, frame *f)
 {
     double lo = HUGE_VAL, hi = -HUGE_VAL;
-    for (int s = 0; s < 2; s++) {
-        const double *v = s ? d->g : d->y;
+    for (int s = 0; s < PLOT_CURVES; s++) {
+        const double *v = d->curve[s];
         for (size_t i = 0; v && i < d->n; i++)
             if (drawable(v[i])) lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
     }
@@ -165,11 +198,37 @@ static void describe(obuf *b, const plot_data *d)
     }
 }
 
+/* "Value and derivative of ": the curves drawn, in words. */
+static void put_what(obuf *b, const plot_data *d)
+{
+    int n = curve_count(d), k = 0;
+    for (int c = 0; c < PLOT_CURVES; c++) {
+        if (!d->curve[c]) continue;
+        const char *w = curves[c].what;
+        if (k) ob_puts(b, k + 1 == n ? " and " : ", ");
+        ob_putc(b, k ? w[0] : (char)toupper((unsigned char)w[0]));
+        ob_puts(b, w + 1);
+        k++;
+    }
+    ob_puts(b, " of ");
+}
+
+/* "y, y'": the names of the curves drawn. */
+static void y_label(const plot_data *d, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int c = 0; c < PLOT_CURVES && k < cap; c++)
+        if (d->curve[c])
+            k += (size_t)snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", curves[c].y);
+}
+
 /* ---- drawing ----------------------------------------------------------------- */
 
 static void put_header(obuf *b, const plot_data *d)
 {
     const activ_fn *fn = d->params->fn;
+    const struct curve_style *top = &curves[first_curve(d)];
     obuf desc = {0};
     describe(&desc, d);
     ob_putc(&desc, 0);
@@ -179,17 +238,20 @@ static void put_header(obuf *b, const plot_data *d)
               "viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"title desc\" "
               "font-family=\"%s\">\n<title id=\"title\">",
               W, H, W, H, FONT);
-    ob_puts(b, d->y ? "y = " : "y' = ");
-    xml_text(b, activ_text_of(fn, d->y ? ACTIV_TEXT_FORMULA : ACTIV_TEXT_DERIVATIVE));
+    ob_printf(b, "%s = ", top->y);
+    xml_text(b, activ_text_of(fn, top->formula));
     ob_puts(b, "</title>\n<desc id=\"desc\">");
-    ob_puts(b, d->y && d->g ? "Value and derivative of " : d->y ? "Value of " : "Derivative of ");
+    put_what(b, d);
     if (!desc.oom) xml_text(b, desc.p);
     ob_puts(b, "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     double y = 26;
-    if (d->y) title_line(b, y, 17, "y = ", activ_text_of(fn, ACTIV_TEXT_FORMULA));
-    if (d->y) y += 22;
-    if (d->g) title_line(b, y, d->y ? 15 : 17, "y' = ", activ_text_of(fn, ACTIV_TEXT_DERIVATIVE));
-    if (d->g) y += 22;
+    for (int c = 0; c < PLOT_CURVES; c++) {
+        if (!d->curve[c]) continue;
+        char prefix[8];
+        snprintf(prefix, sizeof prefix, "%s = ", curves[c].y);
+        title_line(b, y, &curves[c] == top ? 17 : 15, prefix, activ_text_of(fn, curves[c].formula));
+        y += 22;
+    }
     ob_printf(b,
               "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" fill=\"#555555\" "
               "text-anchor=\"middle\">",
@@ -282,44 +344,62 @@ static void put_curve(obuf *b, const frame *f, const plot_data *d, const double 
     ob_puts(b, "\"/>\n");
 }
 
-static void put_legend(obuf *b, const frame *f, const char *name)
+/* One line per curve drawn: sigmoid(x), sigmoid'(x), sigmoid''(x). */
+static void put_legend(obuf *b, const frame *f, const plot_data *d)
 {
+    const char *name = activ_name(d->params->fn);
+    int n = curve_count(d), k = 0;
+    size_t longest = 0;
+    for (int c = 0; c < PLOT_CURVES; c++)
+        if (d->curve[c] && strlen(curves[c].prime) > longest) longest = strlen(curves[c].prime);
+    longest += strlen(name) + 3; /* name, primes, "(x)" */
     double x = f->x0 + 12, y = f->y0 + 12;
     ob_printf(b,
-              "<g font-size=\"12\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.0f\" height=\"46\" "
-              "fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#cccccc\"/>\n"
-              "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
-              "stroke-width=\"2\"/><text x=\"%.2f\" y=\"%.2f\">%s(x)</text>\n"
-              "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
-              "stroke-width=\"2\"/><text x=\"%.2f\" y=\"%.2f\">%s'(x)</text></g>\n",
-              x, y, 56 + 7.2 * (double)(strlen(name) + 5), x + 8, y + 15, x + 32, y + 15,
-              COLOR_VALUE, x + 38, y + 19, name, x + 8, y + 33, x + 32, y + 33, COLOR_GRAD, x + 38,
-              y + 37, name);
+              "<g font-size=\"12\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.0f\" height=\"%d\" "
+              "fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#cccccc\"/>\n",
+              x, y, 56 + 7.2 * (double)(longest + 1), 10 + 18 * n);
+    for (int c = 0; c < PLOT_CURVES; c++) {
+        if (!d->curve[c]) continue;
+        double ly = y + 15 + 18 * k++;
+        ob_printf(b,
+                  "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
+                  "stroke-width=\"2\"/><text x=\"%.2f\" y=\"%.2f\">%s%s(x)</text>%s\n",
+                  x + 8, ly, x + 32, ly, curves[c].color, x + 38, ly + 4, name, curves[c].prime,
+                  k == n ? "</g>" : "");
+    }
 }
 
 void plot_svg(obuf *b, const plot_data *d)
 {
+    int n = curve_count(d);
+    char label[32];
     frame f = {MARGIN_L, W - MARGIN_R, 0, H - MARGIN_B, 0, 0, d->start, d->stop};
-    f.y0 = (d->y && d->g ? 74 : 52) + 8;
+    f.y0 = 52 + 22 * (n - 1) + 8; /* below the title lines */
     y_range(d, &f);
     put_header(b, d);
     put_x_axis(b, &f);
-    put_y_axis(b, &f, d->y && d->g ? "y, y'" : d->y ? "y" : "y'");
+    y_label(d, label, sizeof label);
+    put_y_axis(b, &f, label);
     ob_printf(b,
               "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" "
               "stroke=\"#333333\"/>\n<clipPath id=\"area\"><rect x=\"%.2f\" y=\"%.2f\" "
               "width=\"%.2f\" height=\"%.2f\"/></clipPath>\n<g clip-path=\"url(#area)\">\n",
               f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0, f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0);
-    if (d->y) put_curve(b, &f, d, d->y, COLOR_VALUE, "value");
-    if (d->g) put_curve(b, &f, d, d->g, d->y ? COLOR_GRAD : COLOR_VALUE, "grad");
+    for (int c = 0; c < PLOT_CURVES; c++)
+        if (d->curve[c])
+            put_curve(b, &f, d, d->curve[c], n > 1 ? curves[c].color : COLOR_VALUE, curves[c].id);
     ob_puts(b, "</g>\n");
-    if (d->y && d->g) put_legend(b, &f, activ_name(d->params->fn));
+    if (n > 1) put_legend(b, &f, d);
     ob_puts(b, "</svg>\n");
 }
 
 /* ---- the query ------------------------------------------------------------------ */
 
-enum { WHAT_VALUE = 1, WHAT_GRAD = 2 };
+enum {
+    WHAT_VALUE = 1 << PLOT_VALUE,
+    WHAT_GRAD = 1 << PLOT_GRAD,
+    WHAT_GRAD2 = 1 << PLOT_GRAD2,
+};
 
 typedef struct plot_req {
     unsigned what;
@@ -354,9 +434,13 @@ static int parse_what(const char *v, plot_req *q, problem *p)
         q->what = WHAT_GRAD;
     else if (strcmp(v, "both") == 0)
         q->what = WHAT_VALUE | WHAT_GRAD;
+    else if (strcmp(v, "grad2") == 0)
+        q->what = WHAT_GRAD2;
+    else if (strcmp(v, "all") == 0)
+        q->what = WHAT_VALUE | WHAT_GRAD | WHAT_GRAD2;
     else
-        return fail(p, P_INVALID_VALUE, "what", "what must be value, grad or both (got '%.40s')",
-                    v);
+        return fail(p, P_INVALID_VALUE, "what",
+                    "what must be value, grad, both, grad2 or all (got '%.40s')", v);
     return 0;
 }
 
@@ -466,21 +550,25 @@ static int decode(const plot_req *q, req *r, eval_req *e, problem *p)
 static enum MHD_Result draw(req *r, const plot_req *q, eval_req *e)
 {
     size_t n = e->x.n;
-    double *y = q->what & WHAT_VALUE ? malloc(n * sizeof *y) : NULL;
-    double *g = q->what & WHAT_GRAD ? malloc(n * sizeof *g) : NULL;
-    if ((q->what & WHAT_VALUE && !y) || (q->what & WHAT_GRAD && !g)) {
-        free(y);
-        free(g);
-        return problem_reply(r, P_INTERNAL, "out of memory for %zu samples", n);
+    double *v[PLOT_CURVES] = {NULL};
+    plot_data d = {&e->params, e->x.v, {NULL}, n, q->start, q->stop};
+    int oom = 0;
+    for (int c = 0; c < PLOT_CURVES; c++) {
+        if (!(q->what & (1u << c))) continue;
+        if (!(v[c] = malloc(n * sizeof *v[c]))) {
+            oom = 1;
+            continue;
+        }
+        activ_compute(&e->params, curves[c].op, ACTIV_FLOAT64, e->x.v, NULL, v[c], n, 0, NULL);
+        d.curve[c] = v[c];
     }
-    if (y) activ_eval(&e->params, e->x.v, y, n, 0, NULL);
-    if (g) activ_grad(&e->params, e->x.v, NULL, g, n, 0, NULL);
-    plot_data d = {&e->params, e->x.v, y, g, n, q->start, q->stop};
     obuf b = {0};
-    plot_svg(&b, &d);
-    r->elements = n * ((y != NULL) + (g != NULL));
-    free(y);
-    free(g);
+    if (!oom) {
+        plot_svg(&b, &d);
+        r->elements = n * (size_t)curve_count(&d);
+    }
+    for (int c = 0; c < PLOT_CURVES; c++) free(v[c]);
+    if (oom) return problem_reply(r, P_INTERNAL, "out of memory for %zu samples", n);
     char disp[96];
     snprintf(disp, sizeof disp, "inline; filename=\"%s.svg\"", activ_name(e->fn));
     size_t len;

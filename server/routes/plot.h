@@ -1,10 +1,10 @@
 /*
- * plot.h - GET /plot: an activation and/or its derivative as an SVG chart
- * in the article's style (title "y = <formula>", axes, ticks, grid, legend
- * when both curves are drawn).
+ * plot.h - GET /plot: an activation, its derivative and/or its second
+ * derivative as an SVG chart in the article's style (title "y = <formula>",
+ * axes, ticks, grid, legend when more than one curve is drawn).
  *
- *   GET /plot?activation=sigmoid&what=value|grad|both&start=-10&stop=10
- *            [&num=801][&format=svg][&<param>=<value>...]
+ *   GET /plot?activation=sigmoid&what=value|grad|both|grad2|all&start=-10
+ *            &stop=10[&num=801][&format=svg][&<param>=<value>...]
  */
 #ifndef ACTIVD_PLOT_H
 #define ACTIVD_PLOT_H
@@ -20,11 +20,16 @@
 #define PLOT_DEFAULT_NUM 801  /* linspace(-10, 10, 801): the article's 0.025 grid */
 #define PLOT_MAX_ABS     1e12 /* |start|, |stop| */
 
-/* What to draw: samples x[0..n) with the values y and/or the derivative g
- * (either may be NULL, not both). Non-finite samples break the line. */
+/* The curves, in drawing order: f, f', f''. */
+enum { PLOT_VALUE, PLOT_GRAD, PLOT_GRAD2, PLOT_CURVES };
+
+/* What to draw: samples x[0..n) with curve[PLOT_VALUE] the values,
+ * curve[PLOT_GRAD] the derivative, curve[PLOT_GRAD2] the second derivative
+ * (NULL: not drawn; one at least is not). Non-finite samples break the
+ * line. */
 typedef struct plot_data {
     const activ_params *params; /* params->fn is the activation */
-    const double *x, *y, *g;
+    const double *x, *curve[PLOT_CURVES];
     size_t n;
     double start, stop;
 } plot_data;

@@ -1,5 +1,6 @@
-// activ web page: pick an activation, move its parameters, see f and f'
-// from the daemon's own /eval and /grad, and how gradients vanish.
+// activ web page: pick an activation, move its parameters, see f, f' and
+// (switched on) f'' from the daemon's own /eval and /grad, and how
+// gradients vanish.
 // No framework and no chart library: the charts are a few dozen SVG
 // elements, and the page must work offline from the daemon alone.
 
@@ -8,13 +9,21 @@ const MATHML = "http://www.w3.org/1998/Math/MathML";
 const RANGE = { start: -10, stop: 10, step: 0.025 }; // np.arange(-10, 10, 0.025)
 const COMPARE = ["sigmoid", "tanh", "relu"];
 const VG_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+// The main chart's curves: the field of state.curve each is drawn from, the
+// checkbox that shows it, its colour (as /plot's) and its marks. f'' is
+// fetched only while its box is checked (POST /grad with order 2).
+const CURVES = [
+  { key: "y", box: "show-value", id: "curve-value", dot: "dot-value", color: "#1f77b4", prime: "", caption: " (blue)" },
+  { key: "grad", box: "show-grad", id: "curve-grad", dot: "dot-grad", color: "#d62728", prime: "′", caption: ", derivative (red)" },
+  { key: "grad2", box: "show-grad2", id: "curve-grad2", dot: "dot-grad2", color: "#2ca02c", prime: "″", caption: ", second derivative (green)" },
+];
 
 const $ = (id) => document.getElementById(id);
 const state = {
   catalogue: [],
   entry: null, // the selected catalogue entry
   values: {}, // parameter name -> number or choice string
-  curve: null, // {x, y, grad} of the last successful answer
+  curve: null, // {x, y, grad, grad2} of the last successful answers (grad2 null unless fetched)
   controller: null,
   gradMax: null,
 };
@@ -161,44 +170,34 @@ function drawChart() {
   clear(svg);
   const c = state.curve;
   if (!c) return;
-  const showValue = $("show-value").checked;
-  const showGrad = $("show-grad").checked;
-  const series = [];
-  if (showValue) series.push(c.y);
-  if (showGrad) series.push(c.grad);
-  const yr = yRange(series);
+  const shown = CURVES.filter((k) => $(k.box).checked && c[k.key]);
+  const yr = yRange(shown.map((k) => c[k.key]));
   el("rect", { width: CHART.w, height: CHART.h, fill: "#fff" }, svg);
   const { sx, sy } = drawFrame(svg, CHART.box, [RANGE.start, RANGE.stop], yr, "x",
-    showValue && showGrad ? "y, y′" : showGrad ? "y′" : "y");
+    shown.map((k) => `y${k.prime}`).join(", ") || "y");
   const b = CHART.box;
   const clip = el("clipPath", { id: "chart-clip" }, svg);
   el("rect", { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }, clip);
   const g = el("g", { "clip-path": "url(#chart-clip)" }, svg);
   const name = state.entry.name;
-  if (showValue) {
-    el("path", { id: "curve-value", d: pathData(c.x, c.y, sx, sy), fill: "none", stroke: "#1f77b4", "stroke-width": 2.2 }, g);
+  for (const k of shown) {
+    el("path", { id: k.id, d: pathData(c.x, c[k.key], sx, sy), fill: "none", stroke: k.color, "stroke-width": 2.2 }, g);
   }
-  if (showGrad) {
-    el("path", { id: "curve-grad", d: pathData(c.x, c.grad, sx, sy), fill: "none", stroke: "#d62728", "stroke-width": 2.2 }, g);
-  }
-  drawLegend(svg, name, showValue, showGrad);
+  drawLegend(svg, name, shown);
   const hover = el("g", { id: "hover", visibility: "hidden" }, svg);
   el("line", { y1: b.y0, y2: b.y1, stroke: "#888", "stroke-dasharray": "3 3" }, hover);
-  el("circle", { r: 4, fill: "#1f77b4", class: "dot-value" }, hover);
-  el("circle", { r: 4, fill: "#d62728", class: "dot-grad" }, hover);
+  for (const k of CURVES) el("circle", { r: 4, fill: k.color, class: k.dot }, hover);
   el("text", { class: "readout", "font-size": "12", fill: "#1d2330" }, hover);
-  svg.onmousemove = (ev) => showHover(ev, sx, sy, showValue, showGrad);
+  svg.onmousemove = (ev) => showHover(ev, sx, sy, shown);
   svg.onmouseleave = () => hover.setAttribute("visibility", "hidden");
   $("chart-label").textContent =
-    `${name}${showValue ? " (blue)" : ""}${showGrad ? ", derivative (red)" : ""}` +
+    `${name}${shown.map((k) => k.caption).join("")}` +
     ` for x from ${RANGE.start} to ${RANGE.stop}; y from ${fmt(yr[0])} to ${fmt(yr[1])}.` +
     " Move the pointer over the chart to read values.";
 }
 
-function drawLegend(svg, name, showValue, showGrad) {
-  const items = [];
-  if (showValue) items.push([`${name}(x)`, "#1f77b4"]);
-  if (showGrad) items.push([`${name}′(x)`, "#d62728"]);
+function drawLegend(svg, name, shown) {
+  const items = shown.map((k) => [`${name}${k.prime}(x)`, k.color]);
   if (!items.length) return;
   const x = CHART.box.x0 + 12;
   const y = CHART.box.y0 + 10;
@@ -212,7 +211,7 @@ function drawLegend(svg, name, showValue, showGrad) {
   });
 }
 
-function showHover(ev, sx, sy, showValue, showGrad) {
+function showHover(ev, sx, sy, shown) {
   const c = state.curve;
   const svg = $("chart");
   const pt = svg.createSVGPoint();
@@ -239,12 +238,10 @@ function showHover(ev, sx, sy, showValue, showGrad) {
       dot.setAttribute("cy", Math.max(b.y0, Math.min(b.y1, sy(v))));
     }
   };
-  place(".dot-value", showValue, c.y[i]);
-  place(".dot-grad", showGrad, c.grad[i]);
+  for (const k of CURVES) place(`.${k.dot}`, shown.includes(k), shown.includes(k) ? c[k.key][i] : NaN);
   const text = hover.querySelector(".readout");
   let s = `x = ${fmt(c.x[i])}`;
-  if (showValue) s += `   f = ${fmt(c.y[i])}`;
-  if (showGrad) s += `   f′ = ${fmt(c.grad[i])}`;
+  for (const k of shown) s += `   f${k.prime} = ${fmt(c[k.key][i])}`;
   text.textContent = s;
   const right = px > (b.x0 + b.x1) / 2;
   text.setAttribute("x", right ? px - 8 : px + 8);
@@ -459,8 +456,10 @@ function renderMath(target, latex, plain, lhs) {
   clear(target);
   try {
     const body = new TexParser(latex).parse();
-    // the registry writes "f(x) = ..." only for some entries
-    const parts = latex.includes("=") ? [body] : [new TexParser(lhs).parse(), mml("mo", ["="]), body];
+    // the registry writes "name(x) = ..." only for some entries (gelu's f''
+    // has an "=" only in its "w = ..." part)
+    const named = /^[^=]*\(x\)\s*=/.test(latex);
+    const parts = named ? [body] : [new TexParser(lhs).parse(), mml("mo", ["="]), body];
     target.appendChild(mml("math", [mml("mrow", parts)], { display: "block" }));
     target.setAttribute("aria-label", plain);
   } catch (e) {
@@ -602,6 +601,7 @@ function select(name, values) {
   buildParams();
   renderMath($("formula-math"), entry.formula.latex, entry.formula.text, "f(x)");
   renderMath($("derivative-math"), entry.derivative.latex, entry.derivative.text, "f'(x)");
+  renderMath($("derivative2-math"), entry.second_derivative.latex, entry.second_derivative.text, "f''(x)");
   $("formula-plain").textContent = `y = ${entry.formula.text}`;
   showFacts(entry);
   scheduleUpdate();
@@ -620,10 +620,12 @@ function showFacts(entry) {
   };
   add("output range", entry.range);
   add("kinks", entry.kinks.map((k) => k.note).join("; "));
+  add("kinks of f′", entry.second_derivative.kinks.map((k) => k.note).join("; "));
   add("constants", entry.constants_text);
   add("PyTorch", entry.pytorch);
   add("aliases", entry.aliases.join(", "));
-  add("accuracy", `value within ${entry.ulp.value} ULP, derivative within ${entry.ulp.derivative} ULP: ${entry.accuracy}`);
+  add("accuracy", `value within ${entry.ulp.value} ULP, derivative within ${entry.ulp.derivative} ULP, ` +
+    `second derivative within ${entry.ulp.second_derivative} ULP: ${entry.accuracy}`);
 }
 
 function paramQuery() {
@@ -633,7 +635,8 @@ function paramQuery() {
 function saveLocation() {
   const q = `#activation=${state.entry.name}${paramQuery()}`;
   history.replaceState(null, "", q);
-  $("svg-link").href = `/plot?activation=${state.entry.name}&what=both${paramQuery()}`;
+  const what = $("show-grad2").checked ? "all" : "both";
+  $("svg-link").href = `/plot?activation=${state.entry.name}&what=${what}${paramQuery()}`;
   $("json-link").href = `/activations/${state.entry.name}`;
 }
 
@@ -656,16 +659,18 @@ async function update() {
   const body = { activation: state.entry.name, params: { ...state.values }, range: RANGE };
   saveLocation();
   setStatus("computing…");
+  const calls = [api("/eval", body, controller.signal), api("/grad", body, controller.signal)];
+  if ($("show-grad2").checked) calls.push(api("/grad", { ...body, order: 2 }, controller.signal));
   try {
-    const [ev, gr] = await Promise.all([
-      api("/eval", body, controller.signal),
-      api("/grad", body, controller.signal),
-    ]);
-    state.curve = { x: ev.x.map(num), y: ev.y.map(num), grad: gr.grad.map(num) };
+    const [ev, gr, gr2] = await Promise.all(calls);
+    state.curve = {
+      x: ev.x.map(num), y: ev.y.map(num), grad: gr.grad.map(num), grad2: gr2 ? gr2.grad.map(num) : null,
+    };
     state.gradMax = Math.max(...state.curve.grad.filter(Number.isFinite).map(Math.abs));
     document.body.dataset.points = String(ev.x.length);
     drawChart();
-    setStatus(`${ev.x.length} points from POST /eval and POST /grad · params ${JSON.stringify(ev.params)}`);
+    setStatus(`${ev.x.length} points from POST /eval and POST /grad${gr2 ? " (order 1 and 2)" : ""}` +
+      ` · params ${JSON.stringify(ev.params)}`);
     updateVanishing();
   } catch (e) {
     if (e.name === "AbortError") return;
@@ -794,6 +799,12 @@ async function start() {
   $("reset").addEventListener("click", resetParams);
   $("show-value").addEventListener("change", drawChart);
   $("show-grad").addEventListener("change", drawChart);
+  // f'' is fetched when first shown for these parameters, then only drawn or hidden
+  $("show-grad2").addEventListener("change", () => {
+    saveLocation();
+    if ($("show-grad2").checked && state.curve && !state.curve.grad2) scheduleUpdate();
+    else drawChart();
+  });
   $("vg-x").addEventListener("input", updateVanishing);
   $("vg-n").addEventListener("input", updateVanishing);
   $("controls").addEventListener("submit", (e) => e.preventDefault());

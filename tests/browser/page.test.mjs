@@ -4,7 +4,9 @@
 //
 // Checks, as a user would see them: the page loads the catalogue and draws
 // both curves from /eval and /grad over the article's grid; the formula is
-// rendered; moving a parameter slider changes the curve; the
+// rendered; the second derivative is off at first, and its box draws it from
+// POST /grad with order 2 (the path is the answer's numbers under one linear
+// map) and hides it again; moving a parameter slider changes the curve; the
 // vanishing-gradient panel shows sigmoid's product at most 0.25^N, tanh's 1
 // at x = 0 and relu's 0 there; a bad parameter combination shows the
 // server's error and the page recovers; every formula renders as MathML;
@@ -73,6 +75,38 @@ try {
   check((await page.locator("#formula-plain").textContent()) === "y = 1/(1 + exp(-x))",
     "the article's title y = 1/(1 + exp(-x))");
   check(/800 points/.test(await page.locator("#status").textContent()), "status reports the answer");
+
+  // ---- the second derivative: off at first, then from POST /grad with order 2 ----
+  check(!(await page.locator("#show-grad2").isChecked()) && await page.locator("#curve-grad2").count() === 0,
+    "f'' is off at first and not drawn");
+  check(await page.locator("#derivative2-math math").count() === 1, "f'' formula rendered as MathML");
+  const order2 = page.waitForResponse((r) => r.url().endsWith("/grad") && r.request().postDataJSON().order === 2);
+  await page.check("#show-grad2");
+  const g2 = await (await order2).json();
+  await page.waitForSelector("#curve-grad2");
+  const d2 = await attr("#curve-grad2", "d");
+  check(g2.order === 2 && g2.x.length === 800 && pathPoints(d2) === 800, "f'' drawn with 800 points from the order-2 answer",
+    `${g2.order} ${pathPoints(d2)}`);
+  // sigma'' = sigma (1 - sigma) (1 - 2 sigma), at x = 1 (index 440)
+  const s1 = 1 / (1 + Math.exp(-g2.x[440]));
+  check(Math.abs(g2.grad[440] - s1 * (1 - s1) * (1 - 2 * s1)) < 1e-15, "the answer is sigmoid''", g2.grad[440]);
+  // every point of the path is (x, f''(x)) of the answer under one linear map per axis
+  const pts = d2.split(/[ML]/).filter(Boolean).map((p) => p.trim().split(" ").map(Number));
+  const affine = (vs, ps) => {
+    const lo = vs.indexOf(Math.min(...vs));
+    const hi = vs.indexOf(Math.max(...vs));
+    const b = (ps[hi] - ps[lo]) / (vs[hi] - vs[lo]);
+    return Math.max(...vs.map((v, i) => Math.abs(ps[lo] + b * (v - vs[lo]) - ps[i])));
+  };
+  const offX = affine(g2.x, pts.map((p) => p[0]));
+  const offY = affine(g2.grad, pts.map((p) => p[1]));
+  check(offX < 0.02 && offY < 0.02, "the f'' path is the daemon's numbers, to the pixel's hundredth", `${offX} ${offY}`);
+  const legend = await page.locator("#chart .legend text").allTextContents();
+  check(legend.length === 3 && legend[2] === "sigmoid″(x)", "the legend names the third curve", legend.join(","));
+  check(/order 1 and 2/.test(await page.locator("#status").textContent()), "status says f'' came from order 2");
+  await page.uncheck("#show-grad2");
+  check(await page.locator("#curve-grad2").count() === 0 && await page.locator("#chart .legend text").count() === 2 &&
+    await attr("#curve-value", "d") === sigValue, "unchecked, f'' is hidden again and the chart is as before");
 
   // ---- a parameter slider changes the curve --------------------------------------
   await page.selectOption("#activation", "elu");

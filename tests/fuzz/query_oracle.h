@@ -15,7 +15,9 @@
  *
  * Checked: the answer is 200 or a contract error (400/413/422) with the
  * query key at fault in `parameter` where one is named; a repeated key is
- * always 400; accepted x / grad_output items are exactly the JSON-number
+ * always 400; an accepted order is /grad's, a JSON number equal to 1 or 2
+ * (2 for elementwise functions only) and what was decoded, and none is
+ * decoded without one; accepted x / grad_output items are exactly the JSON-number
  * texts jansson reads (or NaN/Infinity/-Infinity), with the same bits;
  * binary: the shape multiplies (without wrapping) to the element count, and
  * the element count times the value width is the body length.
@@ -145,6 +147,20 @@ static bool qo_repeated(const qo_input *in)
     return false;
 }
 
+/* The order key's value (NULL: absent) against what was decoded. */
+static const char *qo_order(const char *text, const eval_req *e)
+{
+    double v;
+    if (!text) return e->order == 0 ? NULL : "order decoded from a query without one";
+    if (!e->grad) return "/eval accepted order";
+    if (!qo_item(text, strlen(text), &v) || (v != 1 && v != 2))
+        return "accepted an order that is not the number 1 or 2";
+    if (e->order != (int)v) return "order decoded differently";
+    if (v == 2 && activ_kind_of(e->fn) != ACTIV_ELEMENTWISE)
+        return "accepted order 2 of a rowwise function";
+    return NULL;
+}
+
 static const char *qo_check_one(const qo_input *in, size_t max_elements)
 {
     req_limits lim = {.max_elements = max_elements};
@@ -195,6 +211,7 @@ static const char *qo_check_one(const qo_input *in, size_t max_elements)
             why = "accepted without x or a range";
         if (!why && go) why = e.has_gout ? qo_list(go, &e.gout) : "grad_output ignored";
     }
+    if (!why) why = qo_order(qo_value(in, "order"), &e);
     eval_req_free(&e);
     return why;
 }

@@ -17,6 +17,8 @@
  *  (b) when activd accepts, the body is an object whose "x" (or "range")
  *      and "grad_output" the jansson tree gives with the same values, bit
  *      for bit, and the same shape; "activation" names the same function;
+ *      "order", when there, is /grad's and the number 1 or 2 (2 only for an
+ *      elementwise function), and is what activd decoded;
  *  (c) whatever activd answers is a status of the contract (400, 413, 422)
  *      with a JSON pointer into the body where it gives one.
  * oracle_request returns NULL when all agree, else what differed.
@@ -133,6 +135,20 @@ static const char *oracle_tensor(const json_t *j, const js_numarray *a, const ch
     return why;
 }
 
+/* The "order" of the tree (NULL: absent) against what activd decoded. */
+static const char *oracle_order(const json_t *order, const eval_req *e, int grad)
+{
+    if (!order) return e->order == 0 ? NULL : "order decoded from a body without one";
+    if (!grad) return "/eval accepted order";
+    if (!json_is_number(order)) return "accepted an order that is not a number";
+    double v = json_number_value(order);
+    if (v != 1 && v != 2) return "accepted an order other than 1 or 2";
+    if (e->order != (int)v) return "order decoded differently";
+    if (v == 2 && activ_kind_of(e->fn) != ACTIV_ELEMENTWISE)
+        return "accepted order 2 of a rowwise function";
+    return NULL;
+}
+
 static bool oracle_status_ok(unsigned st)
 {
     return st == 400 || st == 413 || st == 422;
@@ -156,6 +172,7 @@ static const char *oracle_accepted(const json_t *tree, const eval_req *e, int gr
     if ((go != NULL) != (e->has_gout != 0)) return "grad_output presence differs";
     if (go && !grad) return "/eval accepted grad_output";
     if (go && (why = oracle_tensor(go, &e->gout, "grad_output")) != NULL) return why;
+    if ((why = oracle_order(json_object_get(tree, "order"), e, grad)) != NULL) return why;
     if (e->x.n > max_elements) return "more elements than the limit";
     return NULL;
 }

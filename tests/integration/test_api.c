@@ -690,6 +690,454 @@ START_TEST(big_binary_early)
 }
 END_TEST
 
+/* ---- second derivatives: /grad with order 2 ------------------------------------ */
+
+/* The inputs every order-2 check sends: tails, subnormals, zeros of both
+ * signs, the kinks of f' at default parameters (0, +-0.5, +-1, 1.5, +-3,
+ * 6, 20), NaN and infinities. */
+static const double G2_X[] = {-745, -40, -20,    -6,     -3,       -1.5,      -1,   -0.5, -1e-10,
+                              -0.0, 0,   5e-324, 1e-300, 0.5,      1,         1.5,  3,    6,
+                              20,   40,  709,    NAN,    INFINITY, -INFINITY, 1e300};
+#define G2_N     (sizeof G2_X / sizeof G2_X[0])
+#define G2_F32_N (G2_N - 1) /* float32 stops before 1e300, beyond its range */
+static const double G2_GO[] = {2, -0.5, 0.25, 3, -1e10};
+
+static double g2_gout(size_t i)
+{
+    return G2_GO[i % (sizeof G2_GO / sizeof G2_GO[0])];
+}
+
+/* A number as JSON text: NaN and infinities as the API's strings. */
+static int put_json_num(char *b, double v)
+{
+    if (isnan(v)) return sprintf(b, "\"NaN\"");
+    if (isinf(v)) return sprintf(b, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    return sprintf(b, "%.17g", v);
+}
+
+static size_t put_json_list(char *b, const double *v, size_t n)
+{
+    size_t k = (size_t)sprintf(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) b[k++] = ',';
+        k += (size_t)put_json_num(b + k, v[i]);
+    }
+    return k + (size_t)sprintf(b + k, "]");
+}
+
+/* POST JSON, 200, the body read with every number a double ("-0" stays
+ * negative). */
+static json_t *post_reals(const char *path, const char *json)
+{
+    http_resp r;
+    ck_assert_int_eq(http_post_json(&D, path, json, &r), 0);
+    ck_assert_msg(r.status == 200, "%s %.300s: status %ld: %.500s", path, json, r.status, r.body);
+    json_t *v = json_loadb(r.body, r.len, JSON_DECODE_INT_AS_REAL, NULL);
+    ck_assert_msg(v != NULL, "not JSON: %s", r.body);
+    http_resp_free(&r);
+    return v;
+}
+
+/* The answer's element i holds exactly want; a float32 answer is the
+ * shortest text of a float, read as a double and rounded to float once. */
+static void same_bits(json_t *a, size_t i, double want, int f32, const char *what)
+{
+    json_t *e = json_array_get(a, i);
+    if (isnan(want) || isinf(want)) {
+        const char *s = json_string_value(e);
+        const char *w = isnan(want) ? "NaN" : want > 0 ? "Infinity" : "-Infinity";
+        ck_assert_msg(s && strcmp(s, w) == 0, "%s[%zu]: want %s", what, i, w);
+        return;
+    }
+    ck_assert_msg(json_is_real(e), "%s[%zu] is not a number", what, i);
+    double got = f32 ? (float)json_real_value(e) : json_real_value(e);
+    ck_assert_msg(got == want && signbit(got) == signbit(want), "%s[%zu] = %.17g, want %.17g", what,
+                  i, got, want);
+}
+
+/* activ_grad2(_f32) of x (and go) with p: out[i] as a double. */
+static void lib_grad2(const activ_params *p, int f32, const double *x, const double *go,
+                      double *out, size_t n)
+{
+    if (!f32) {
+        ck_assert_int_eq(activ_grad2(p, x, go, out, n, 0, NULL) & ~ACTIV_ERANGE, ACTIV_OK);
+        return;
+    }
+    float *xf = malloc(n * sizeof *xf), *gf = go ? malloc(n * sizeof *gf) : NULL,
+          *of = malloc(n * sizeof *of);
+    for (size_t i = 0; i < n; i++) {
+        xf[i] = (float)x[i];
+        if (gf) gf[i] = (float)go[i];
+    }
+    ck_assert_int_eq(activ_grad2_f32(p, xf, gf, of, n, 0, NULL) & ~ACTIV_ERANGE, ACTIV_OK);
+    for (size_t i = 0; i < n; i++) out[i] = of[i];
+    free(xf);
+    free(gf);
+    free(of);
+}
+
+/* fn's parameters: the defaults, required ones 1; their JSON into js. */
+static void g2_params(const activ_fn *fn, activ_params *p, char *js, size_t cap)
+{
+    size_t k = (size_t)snprintf(js, cap, "{");
+    activ_params_init(p, fn);
+    for (size_t i = 0; i < activ_param_count(fn); i++) {
+        const activ_param_spec *s = activ_param_at(fn, i);
+        if (!(s->flags & ACTIV_PARAM_REQUIRED)) continue;
+        activ_params_set(p, s->name, strlen(s->name), 1);
+        k += (size_t)snprintf(js + k, cap - k, "%s\"%s\":1", k > 1 ? "," : "", s->name);
+    }
+    snprintf(js + k, cap - k, "}");
+    ck_assert_int_eq(activ_params_check(p, NULL), ACTIV_OK);
+}
+
+/* Every elementwise activation, float64 and float32, with and without
+ * grad_output: the JSON answer holds activ_grad2's bits, and echoes order. */
+START_TEST(grad2_json_matches_library)
+{
+    double go[G2_N], want[G2_N];
+    for (size_t i = 0; i < G2_N; i++) go[i] = g2_gout(i);
+    char *body = malloc(8192), params[256];
+    for (size_t f = 0; f < activ_count(); f++) {
+        const activ_fn *fn = activ_at(f);
+        if (activ_kind_of(fn) != ACTIV_ELEMENTWISE) continue;
+        activ_params p;
+        g2_params(fn, &p, params, sizeof params);
+        for (int f32 = 0; f32 < 2; f32++) {
+            size_t n = f32 ? G2_F32_N : G2_N;
+            for (int with_go = 0; with_go < 2; with_go++) {
+                size_t k = (size_t)sprintf(
+                    body, "{\"activation\":\"%s\",\"params\":%s,\"x\":", activ_name(fn), params);
+                k += put_json_list(body + k, G2_X, n);
+                if (with_go) {
+                    k += (size_t)sprintf(body + k, ",\"grad_output\":");
+                    k += put_json_list(body + k, go, n);
+                }
+                sprintf(body + k, ",\"dtype\":\"%s\",\"order\":2}", f32 ? "float32" : "float64");
+                json_t *v = post_reals("/grad", body);
+                ck_assert(json_real_value(json_object_get(v, "order")) == 2);
+                lib_grad2(&p, f32, G2_X, with_go ? go : NULL, want, n);
+                json_t *g = json_object_get(v, "grad");
+                ck_assert_int_eq(json_array_size(g), n);
+                char what[96];
+                snprintf(what, sizeof what, "%s'' %s%s", activ_name(fn),
+                         f32 ? "float32" : "float64", with_go ? " * grad_output" : "");
+                for (size_t i = 0; i < n; i++) same_bits(g, i, want[i], f32, what);
+                json_decref(v);
+            }
+        }
+    }
+    free(body);
+}
+END_TEST
+
+/* Parameters reach f'': softplus's kink at threshold/beta and gelu's tanh
+ * form; a 2-D x keeps its shape. */
+START_TEST(grad2_params_and_shape)
+{
+    json_t *v = post_reals("/grad", "{\"activation\":\"softplus\",\"x\":[[1.4,1.5],[1.6,-1]],"
+                                    "\"params\":{\"beta\":2,\"threshold\":3},\"order\":2}");
+    json_t *g = json_object_get(v, "grad");
+    ck_assert_int_eq(json_array_size(g), 2);
+    activ_params p;
+    activ_params_init(&p, activ_find("softplus"));
+    activ_params_set(&p, "beta", 4, 2);
+    activ_params_set(&p, "threshold", 9, 3);
+    double x[4] = {1.4, 1.5, 1.6, -1}, want[4];
+    activ_grad2(&p, x, NULL, want, 4, 0, NULL);
+    ck_assert(want[0] > 0 && want[1] == 0 && want[2] == 0); /* 0 at and past the kink */
+    for (size_t i = 0; i < 4; i++)
+        same_bits(json_array_get(g, i / 2), i % 2, want[i], 0, "softplus''");
+    json_decref(v);
+    v = post_reals("/grad", "{\"activation\":\"gelu\",\"x\":[0.5],\"params\":{\"approximate\":"
+                            "\"tanh\"},\"order\":2}");
+    activ_params_init(&p, activ_find("gelu"));
+    activ_params_set_choice(&p, "approximate", 11, "tanh", 4);
+    double half = 0.5;
+    activ_grad2(&p, &half, NULL, want, 1, 0, NULL);
+    activ_params_init(&p, activ_find("gelu"));
+    activ_grad2(&p, &half, NULL, want + 1, 1, 0, NULL);
+    ck_assert(want[0] != want[1]); /* so the answer shows which form was used */
+    same_bits(json_object_get(v, "grad"), 0, want[0], 0, "gelu'' tanh");
+    json_decref(v);
+}
+END_TEST
+
+/* Without order, or with order 1, the answer is f' as before; order is
+ * echoed only when given. */
+START_TEST(grad2_order_echo)
+{
+    http_resp r;
+    ck_assert_int_eq(http_post_json(&D, "/grad", "{\"activation\":\"tanh\",\"x\":[0.5]}", &r), 0);
+    ck_assert_msg(strcmp(r.body, "{\"activation\":\"tanh\",\"params\":{},\"dtype\":\"float64\","
+                                 "\"grad\":[0.7864477329659274]}\n") == 0,
+                  "%s", r.body);
+    http_resp_free(&r);
+    json_t *v = post_reals("/grad", "{\"activation\":\"tanh\",\"x\":[0.5],\"order\":1.0}");
+    ck_assert(json_real_value(json_object_get(v, "order")) == 1);
+    same_bits(json_object_get(v, "grad"), 0, lib_eval("tanh", 0.5, 1), 0, "tanh' (order 1)");
+    json_decref(v);
+    json_t *q = get("/grad?activation=tanh&x=0.5&order=1", 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(q, "order")), 1);
+    json_decref(q);
+    q = get("/grad?activation=tanh&x=0.5", 200);
+    ck_assert_ptr_null(json_object_get(q, "order"));
+    json_decref(q);
+    /* softmax keeps its VJP at order 1 */
+    v = post_reals(
+        "/grad", "{\"activation\":\"softmax\",\"x\":[[0,0]],\"grad_output\":[[1,0]],\"order\":1}");
+    same_bits(json_array_get(json_object_get(v, "grad"), 0), 0, 0.25, 0, "softmax VJP");
+    json_decref(v);
+}
+END_TEST
+
+/* The query form: order=2 (grad_output too), float32, a range. */
+START_TEST(grad2_query)
+{
+    double x[3] = {-1, 0.5, 3}, go[3] = {2, -3, 0.5}, want[3];
+    activ_params p;
+    activ_params_init(&p, activ_find("silu"));
+    for (int f32 = 0; f32 < 2; f32++) {
+        for (int with_go = 0; with_go < 2; with_go++) {
+            char path[256];
+            snprintf(path, sizeof path, "/grad?activation=silu&x=-1,0.5,3&order=2%s%s",
+                     with_go ? "&grad_output=2,-3,0.5" : "", f32 ? "&dtype=float32" : "");
+            http_resp r;
+            ck_assert_int_eq(http_get(&D, path, &r), 0);
+            ck_assert_int_eq(r.status, 200);
+            json_t *v = json_loadb(r.body, r.len, JSON_DECODE_INT_AS_REAL, NULL);
+            http_resp_free(&r);
+            ck_assert(json_real_value(json_object_get(v, "order")) == 2);
+            lib_grad2(&p, f32, x, with_go ? go : NULL, want, 3);
+            for (size_t i = 0; i < 3; i++)
+                same_bits(json_object_get(v, "grad"), i, want[i], f32, path);
+            json_decref(v);
+        }
+    }
+    /* np.linspace(-3, 3, 7): the grid comes back beside f'' */
+    json_t *v = get("/grad?activation=hardswish&start=-3&stop=3&num=7&order=2", 200);
+    json_t *g = json_object_get(v, "grad");
+    ck_assert_int_eq(json_array_size(json_object_get(v, "x")), 7);
+    /* hardswish'' is 1/3 inside (-3, 3) and 0 at the kinks */
+    ck_assert(num_at(g, 0) == 0 && num_at(g, 6) == 0 && num_at(g, 3) == 1.0 / 3);
+    json_decref(v);
+}
+END_TEST
+
+/* The binary form: order=2 in the query, float64 and float32, with
+ * grad_output=true; the answer says X-Activ-Order: 2. */
+START_TEST(grad2_binary)
+{
+    double x[4] = {-2, -0.0, 0.75, 30}, xg[8], want[4], y[4];
+    memcpy(xg, x, sizeof x);
+    for (int i = 0; i < 4; i++) xg[4 + i] = g2_gout((size_t)i);
+    activ_params p;
+    activ_params_init(&p, activ_find("mish"));
+    http_resp r;
+    char hdr[32];
+    ck_assert_int_eq(http_do(&D, "POST", "/grad?activation=mish&order=2",
+                             "application/octet-stream", x, sizeof x, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, sizeof y);
+    ck_assert_str_eq(resp_header(&r, "X-Activ-Order", hdr, sizeof hdr), "2");
+    memcpy(y, r.body, sizeof y);
+    http_resp_free(&r);
+    lib_grad2(&p, 0, x, NULL, want, 4);
+    for (int i = 0; i < 4; i++) ck_assert(memcmp(&y[i], &want[i], sizeof y[i]) == 0);
+
+    ck_assert_int_eq(http_do(&D, "POST", "/grad?activation=mish&order=2&grad_output=true",
+                             "application/octet-stream", xg, sizeof xg, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    memcpy(y, r.body, sizeof y);
+    http_resp_free(&r);
+    lib_grad2(&p, 0, x, xg + 4, want, 4);
+    for (int i = 0; i < 4; i++) ck_assert(memcmp(&y[i], &want[i], sizeof y[i]) == 0);
+
+    float xf[8], yf[4];
+    for (int i = 0; i < 8; i++) xf[i] = (float)xg[i];
+    ck_assert_int_eq(http_do(&D, "POST",
+                             "/grad?activation=mish&order=2&grad_output=true&dtype=float32",
+                             "application/octet-stream", xf, sizeof xf, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.len, sizeof yf);
+    memcpy(yf, r.body, sizeof yf);
+    http_resp_free(&r);
+    lib_grad2(&p, 1, x, xg + 4, want, 4);
+    for (int i = 0; i < 4; i++) ck_assert_msg(yf[i] == (float)want[i], "float32 mish''[%d]", i);
+
+    /* without order: no X-Activ-Order, f' as before */
+    ck_assert_int_eq(http_do(&D, "POST", "/grad?activation=mish", "application/octet-stream", x,
+                             sizeof x, NULL, &r),
+                     0);
+    ck_assert_ptr_null(resp_header(&r, "X-Activ-Order", hdr, sizeof hdr));
+    memcpy(y, r.body, sizeof y);
+    ck_assert(y[2] == lib_eval("mish", 0.75, 1));
+    http_resp_free(&r);
+}
+END_TEST
+
+/* Big arrays go through the parts: computed by the printing threads
+ * (float64 JSON), computed first then printed (float32, a range), and in
+ * place over a binary body. Every value must be activ_grad2's. */
+START_TEST(grad2_big_parts)
+{
+    enum { N = 90000 };
+    double *x = malloc(N * sizeof *x), *go = malloc(N * sizeof *go),
+           *want = malloc(N * sizeof *want);
+    for (int i = 0; i < N; i++) x[i] = (i - N / 2) * 1e-4, go[i] = (double)(i % 7) - 3;
+    activ_params p;
+    activ_params_init(&p, activ_find("gelu"));
+    char *body = malloc((size_t)N * 32 + 64);
+    for (int f32 = 0; f32 < 2; f32++) {
+        size_t k =
+            (size_t)sprintf(body, "{\"activation\":\"gelu\",\"order\":2,\"dtype\":\"%s\",\"x\":[",
+                            f32 ? "float32" : "float64");
+        for (int i = 0; i < N; i++) k += (size_t)sprintf(body + k, "%s%.17g", i ? "," : "", x[i]);
+        sprintf(body + k, "]}");
+        json_t *v = post_reals("/grad", body);
+        json_t *g = json_object_get(v, "grad");
+        ck_assert_int_eq(json_array_size(g), N);
+        lib_grad2(&p, f32, x, NULL, want, N);
+        for (int i = 0; i < N; i++) same_bits(g, (size_t)i, want[i], f32, "big gelu''");
+        json_decref(v);
+    }
+    /* with grad_output (small integers keep the body under --max-body) */
+    size_t k = (size_t)sprintf(body, "{\"activation\":\"gelu\",\"order\":2,\"grad_output\":[");
+    for (int i = 0; i < N; i++) k += (size_t)sprintf(body + k, "%s%g", i ? "," : "", go[i]);
+    k += (size_t)sprintf(body + k, "],\"x\":[");
+    for (int i = 0; i < N; i++) k += (size_t)sprintf(body + k, "%s%.17g", i ? "," : "", x[i]);
+    sprintf(body + k, "]}");
+    json_t *v = post_reals("/grad", body);
+    lib_grad2(&p, 0, x, go, want, N);
+    for (int i = 0; i < N; i++)
+        same_bits(json_object_get(v, "grad"), (size_t)i, want[i], 0, "go*gelu''");
+    json_decref(v);
+    /* a range over the parts: x echoed, f'' beside it */
+    v = post_reals("/grad", "{\"activation\":\"tanh\",\"order\":2,"
+                            "\"range\":{\"start\":-10,\"stop\":10,\"num\":90000}}");
+    json_t *gx = json_object_get(v, "x"), *g = json_object_get(v, "grad");
+    ck_assert_int_eq(json_array_size(g), N);
+    activ_params_init(&p, activ_find("tanh"));
+    for (int i = 0; i < N; i++) {
+        double xi = json_real_value(json_array_get(gx, (size_t)i)), w;
+        activ_grad2(&p, &xi, NULL, &w, 1, 0, NULL);
+        same_bits(g, (size_t)i, w, 0, "range tanh''");
+    }
+    json_decref(v);
+    /* binary, in place */
+    activ_params_init(&p, activ_find("gelu"));
+    http_resp r;
+    ck_assert_int_eq(http_do(&D, "POST", "/grad?activation=gelu&order=2",
+                             "application/octet-stream", x, N * sizeof *x, NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_uint_eq(r.len, N * sizeof *x);
+    lib_grad2(&p, 0, x, NULL, want, N);
+    ck_assert(memcmp(r.body, want, N * sizeof *want) == 0);
+    http_resp_free(&r);
+    free(body);
+    free(x);
+    free(go);
+    free(want);
+}
+END_TEST
+
+/* Every bad order: a 422 naming the field, in each form. */
+START_TEST(grad2_bad_order)
+{
+    static const char *const invalid[] = {"0",     "3",  "1.5",   "-1", "-0", "2.0000000000000004",
+                                          "1e308", "-2", "1e-320"};
+    static const char *const wrong[] = {"\"2\"", "true", "false", "null", "[2]", "{\"order\":2}"};
+    char body[256];
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        snprintf(body, sizeof body, "{\"activation\":\"relu\",\"x\":[1],\"order\":%s}", invalid[i]);
+        post_problem("/grad", body, 422, "invalid-value", "/order");
+    }
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        snprintf(body, sizeof body, "{\"activation\":\"relu\",\"x\":[1],\"order\":%s}", wrong[i]);
+        post_problem("/grad", body, 422, "wrong-type", "/order");
+    }
+    /* not JSON at all: NaN, a bare word, 1e400 */
+    post_problem("/grad", "{\"activation\":\"relu\",\"x\":[1],\"order\":NaN}", 400,
+                 "malformed-json", NULL);
+    post_problem("/grad", "{\"activation\":\"relu\",\"x\":[1],\"order\":1e400}", 400,
+                 "malformed-json", NULL);
+    post_problem("/grad", "{\"activation\":\"relu\",\"x\":[1],\"order\":2,\"order\":2}", 400,
+                 "malformed-json", NULL);
+    /* a bad order is reported where it is, before a later fault */
+    post_problem("/grad", "{\"activation\":\"relu\",\"order\":5,\"x\":[true]}", 422,
+                 "invalid-value", "/order");
+    /* /eval has no order, whatever its value */
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"order\":2}", 422, "unknown-field",
+                 "/order");
+    post_problem("/eval", "{\"activation\":\"relu\",\"x\":[1],\"order\":1}", 422, "unknown-field",
+                 "/order");
+    static const char *const query[] = {"0",        "3", "1.5", "abc",  "NaN",
+                                        "Infinity", "",  "2,2", "%202", "0x2"};
+    for (size_t i = 0; i < sizeof query / sizeof query[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/grad?activation=relu&x=1&order=%s", query[i]);
+        json_t *v = get(path, 422);
+        expect_problem(v, 422, "invalid-value", NULL);
+        ck_assert_str_eq(json_string_value(json_object_get(v, "parameter")), "order");
+        json_decref(v);
+        http_resp r;
+        double one = 1;
+        snprintf(path, sizeof path, "/grad?activation=relu&order=%s", query[i]);
+        http_do(&D, "POST", path, "application/octet-stream", &one, sizeof one, NULL, &r);
+        ck_assert_msg(r.status == 422 && strstr(r.body, "\"parameter\":\"order\""), "%s: %s", path,
+                      r.body);
+        http_resp_free(&r);
+    }
+    json_t *v = get("/eval?activation=relu&x=1&order=2", 422);
+    expect_problem(v, 422, "unknown-field", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "parameter")), "order");
+    json_decref(v);
+    /* an unknown field's message lists order for /grad only */
+    v = post("/grad", "{\"activation\":\"relu\",\"x\":[1],\"ordre\":2}", 422);
+    ck_assert(strstr(json_string_value(json_object_get(v, "detail")), "grad_output, order"));
+    json_decref(v);
+    v = post("/eval", "{\"activation\":\"relu\",\"x\":[1],\"ordre\":2}", 422);
+    ck_assert(!strstr(json_string_value(json_object_get(v, "detail")), "order"));
+    json_decref(v);
+}
+END_TEST
+
+/* softmax and log_softmax have no second derivative: a 422 on /order that
+ * says so, with or without grad_output, in every form. */
+START_TEST(grad2_rowwise)
+{
+    static const char *const bodies[] = {
+        "{\"activation\":\"softmax\",\"x\":[[1,2]],\"order\":2}",
+        "{\"activation\":\"softmax\",\"x\":[[1,2]],\"grad_output\":[[1,0]],\"order\":2}",
+        "{\"activation\":\"log_softmax\",\"order\":2,\"x\":[[1,2]],\"grad_output\":[[1,0]]}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        json_t *v = post("/grad", bodies[i], 422);
+        expect_problem(v, 422, "invalid-value", "/order");
+        ck_assert_msg(
+            strstr(json_string_value(json_object_get(v, "detail")), "no second derivative"), "%s",
+            json_string_value(json_object_get(v, "detail")));
+        json_decref(v);
+    }
+    json_t *v = get("/grad?activation=softmax&x=1,2&grad_output=1,0&order=2", 422);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "parameter")), "order");
+    ck_assert(strstr(json_string_value(json_object_get(v, "detail")), "no second derivative"));
+    json_decref(v);
+    double xg[4] = {1, 2, 1, 0};
+    http_resp r;
+    http_do(&D, "POST", "/grad?activation=log_softmax&order=2&grad_output=true",
+            "application/octet-stream", xg, sizeof xg, NULL, &r);
+    ck_assert_msg(r.status == 422 && strstr(r.body, "\"parameter\":\"order\"") &&
+                      strstr(r.body, "no second derivative"),
+                  "%s", r.body);
+    http_resp_free(&r);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -715,6 +1163,14 @@ static Suite *api_suite(void)
     tcase_add_test(t, big_answer_in_body);
     tcase_add_test(t, big_parts_computed);
     tcase_add_test(t, big_binary_early);
+    tcase_add_test(t, grad2_json_matches_library);
+    tcase_add_test(t, grad2_params_and_shape);
+    tcase_add_test(t, grad2_order_echo);
+    tcase_add_test(t, grad2_query);
+    tcase_add_test(t, grad2_binary);
+    tcase_add_test(t, grad2_big_parts);
+    tcase_add_test(t, grad2_bad_order);
+    tcase_add_test(t, grad2_rowwise);
     suite_add_tcase(s, t);
     return s;
 }

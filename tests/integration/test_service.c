@@ -160,6 +160,33 @@ static void check_text(json_t *obj, const char *key, const activ_fn *f, activ_te
                   "%s.%s differs from the registry", activ_name(f), key);
 }
 
+/* f'', its kinks (order 2) and its bound; null for a rowwise function. */
+static void check_second(json_t *e, const activ_fn *f)
+{
+    json_t *d2 = json_object_get(e, "second_derivative");
+    json_t *ulp2 = json_object_get(json_object_get(e, "ulp"), "second_derivative");
+    if (activ_kind_of(f) == ACTIV_ROWWISE) {
+        ck_assert_msg(json_is_null(d2) && json_is_null(ulp2),
+                      "%s has no second derivative: null, null", activ_name(f));
+        return;
+    }
+    check_text(d2, "text", f, ACTIV_TEXT_DERIVATIVE2);
+    check_text(d2, "latex", f, ACTIV_TEXT_DERIVATIVE2_LATEX);
+    ck_assert_msg(*json_string_value(json_object_get(d2, "text")), "%s'' is empty", activ_name(f));
+    json_t *kinks = json_object_get(d2, "kinks");
+    ck_assert_int_eq(json_array_size(kinks), activ_kink_count_order(f, 2));
+    for (size_t i = 0; i < activ_kink_count_order(f, 2); i++) {
+        json_t *k = json_array_get(kinks, i);
+        const activ_kink *want = activ_kink_at_order(f, 2, i);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "at")), want->at);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "value")), want->grad);
+        ck_assert_str_eq(json_string_value(json_object_get(k, "note")), want->note);
+        ck_assert_int_eq(json_object_size(k), 3);
+    }
+    ck_assert_msg(json_is_number(ulp2) && json_number_value(ulp2) == activ_ulp_bound(f, 2),
+                  "%s: ulp.second_derivative", activ_name(f));
+}
+
 static void check_entry(json_t *e, const activ_fn *f)
 {
     ck_assert_str_eq(json_string_value(json_object_get(e, "name")), activ_name(f));
@@ -189,6 +216,7 @@ static void check_entry(json_t *e, const activ_fn *f)
     }
     ck_assert(json_number_value(json_object_get(json_object_get(e, "ulp"), "derivative")) ==
               activ_ulp_bound(f, 1));
+    check_second(e, f);
 }
 
 START_TEST(catalogue_matches_registry)
@@ -375,6 +403,80 @@ START_TEST(plot_value_grad_both)
     http_resp r = get("/plot?activation=relu", 200);
     ck_assert_str_eq(header(&r, "Content-Disposition"), "inline; filename=\"relu.svg\"");
     http_resp_free(&r);
+}
+END_TEST
+
+/* The attribute of the legend line whose label is text. */
+static char *legend_stroke(const svg *s, const char *label)
+{
+    char expr[160];
+    snprintf(expr, sizeof expr, "string(//s:text[.=\"%s\"]/preceding-sibling::s:line[1]/@stroke)",
+             label);
+    return svg_string(s, expr);
+}
+
+/* what=grad2 alone, and all three: titles, one path each, the legend with
+ * a colour per curve, and f'' itself where it is known exactly. */
+START_TEST(plot_grad2_all)
+{
+    svg s = plot("activation=sigmoid&what=grad2&num=50");
+    check_title(&s, "y'' = -sigmoid(x)*sigmoid(-x)*tanh(x/2)");
+    ck_assert(svg_has_text(&s, "y'' = -sigmoid(x)*sigmoid(-x)*tanh(x/2)"));
+    ck_assert(svg_has_text(&s, "y''")); /* the axis */
+    ck_assert_int_eq(path_points(&s, "grad2", NULL), 50);
+    ck_assert(svg_number(&s, "count(//s:path[@id='value' or @id='grad'])") == 0);
+    ck_assert(svg_number(&s, "count(//s:g[@font-size='12']/s:rect)") == 0); /* no legend */
+    char *desc = svg_string(&s, "string(/s:svg/s:desc)");
+    ck_assert_msg(strncmp(desc, "Second derivative of sigmoid", 28) == 0, "%s", desc);
+    xmlFree(desc);
+    svg_free(&s);
+
+    s = plot("activation=silu&what=all&num=300");
+    char line[160];
+    const activ_fn *silu = activ_find("silu");
+    snprintf(line, sizeof line, "y = %s", activ_text_of(silu, ACTIV_TEXT_FORMULA));
+    check_title(&s, line);
+    snprintf(line, sizeof line, "y' = %s", activ_text_of(silu, ACTIV_TEXT_DERIVATIVE));
+    ck_assert_msg(svg_has_text(&s, line), "no title line %s", line);
+    snprintf(line, sizeof line, "y'' = %s", activ_text_of(silu, ACTIV_TEXT_DERIVATIVE2));
+    ck_assert_msg(svg_has_text(&s, line), "no title line %s", line);
+    ck_assert(svg_has_text(&s, "y, y', y''"));
+    for (int c = 0; c < 3; c++)
+        ck_assert_int_eq(path_points(&s, c == 0 ? "value" : c == 1 ? "grad" : "grad2", NULL), 300);
+    char *c0 = legend_stroke(&s, "silu(x)"), *c1 = legend_stroke(&s, "silu'(x)"),
+         *c2 = legend_stroke(&s, "silu''(x)");
+    ck_assert_msg(*c0 && *c1 && *c2 && strcmp(c0, c1) && strcmp(c1, c2) && strcmp(c0, c2),
+                  "legend colours %s %s %s", c0, c1, c2);
+    char *p2 = svg_string(&s, "string(//s:path[@id='grad2']/@stroke)");
+    ck_assert_str_eq(p2, c2);
+    xmlFree(c0);
+    xmlFree(c1);
+    xmlFree(c2);
+    xmlFree(p2);
+    desc = svg_string(&s, "string(/s:svg/s:desc)");
+    ck_assert_msg(strncmp(desc, "Value, derivative and second derivative of silu", 47) == 0, "%s",
+                  desc);
+    xmlFree(desc);
+    svg_free(&s);
+
+    /* hardswish'' is 1/3 on (-3, 3) and 0 elsewhere: over [-6, 6] the
+     * curve has two levels only, 0 and 1/3, so two y pixel values */
+    s = plot("activation=hardswish&what=grad2&start=-6&stop=6&num=13");
+    char *d = svg_string(&s, "string(//s:path[@id='grad2']/@d)");
+    double ys[13];
+    int n = 0;
+    for (const char *q = d; (q = strpbrk(q, "ML")) && n < 13; n++) {
+        double x;
+        ck_assert_int_eq(sscanf(q + 1, "%lf %lf", &x, &ys[n]), 2);
+        q++;
+    }
+    ck_assert_int_eq(n, 13);
+    for (int i = 0; i < 13; i++) /* x = -6 .. 6: inside (-3, 3) for i = 4 .. 8 */
+        ck_assert_msg(ys[i] == (i >= 4 && i <= 8 ? ys[6] : ys[0]), "point %d at y %g", i, ys[i]);
+    ck_assert(ys[6] < ys[0]); /* 1/3 above 0 */
+    xmlFree(d);
+    svg_free(&s);
+    expect_problem("/plot?activation=sigmoid&order=2", 422, "unknown-field", "order");
 }
 END_TEST
 
@@ -933,6 +1035,7 @@ static Suite *service_suite(void)
     tcase_add_test(t, catalogue_matches_registry);
     tcase_add_test(t, catalogue_aliases_and_unknown);
     tcase_add_test(t, plot_value_grad_both);
+    tcase_add_test(t, plot_grad2_all);
     tcase_add_test(t, plot_params);
     tcase_add_test(t, plot_non_finite_breaks_line);
     tcase_add_test(t, plot_errors);

@@ -93,6 +93,37 @@ class JsonPath(unittest.TestCase):
                 self.assertEqual(bits(self.c.grad(name, HARD, **params)),
                                  bits(floats(want["grad"])))
 
+    def test_grad2_equals_daemon_json(self):
+        go = [float(i % 5) - 2 for i in range(len(HARD))]
+        for name, params in [("sigmoid", {}), ("gelu", {"approximate": "tanh"}),
+                             ("softplus", {"beta": 2.0}), ("hardswish", {})]:
+            for kw in ({}, {"grad_output": go}):
+                with self.subTest(name=name, grad_output="grad_output" in kw):
+                    doc = {"activation": name, "x": HARD, "params": params, "order": 2}
+                    if kw:
+                        doc["grad_output"] = go
+                    st, want = raw("/grad", doc)
+                    self.assertEqual(st, 200)
+                    a = self.c.request("grad", name, HARD, order=2, **kw, **params)
+                    self.assertEqual(bits(a.values), bits(floats(want["grad"])))
+                    self.assertEqual(a.document["order"], 2)
+        # f'' differs from f'; order=1 is f'
+        self.assertNotEqual(self.c.grad("tanh", [0.5], order=2), self.c.grad("tanh", [0.5]))
+        self.assertEqual(self.c.grad("tanh", [0.5], order=1), self.c.grad("tanh", [0.5]))
+
+    def test_grad2_problems(self):
+        with self.assertRaises(ActivProblem) as cm:
+            self.c.grad("softmax", [[1, 2]], grad_output=[[1, 0]], order=2)
+        self.assertEqual((cm.exception.status, cm.exception.type, cm.exception.pointer),
+                         (422, "/problems/invalid-value", "/order"))
+        with self.assertRaises(ActivProblem) as cm:
+            self.c.grad("tanh", [1], order=3)
+        self.assertEqual(cm.exception.pointer, "/order")
+        with self.assertRaises(ActivProblem) as cm:
+            self.c.request("eval", "tanh", [1], order=2)
+        self.assertEqual((cm.exception.type, cm.exception.pointer),
+                         ("/problems/unknown-field", "/order"))
+
     def test_grad_output_and_2d(self):
         x, go = [[1.0, 2.0, 3.0], [-1.0, 0.0, 50.0]], [[1.0, 0.0, 0.0], [0.5, -2.0, 1.0]]
         st, want = raw("/grad", {"activation": "softmax", "x": x, "grad_output": go})
@@ -285,6 +316,21 @@ class Binary(unittest.TestCase):
         self.assertEqual(b.tobytes(), np.array(floats(want["grad"])).tobytes())
         with self.assertRaises(ValueError):
             self.c.grad("softmax", x, grad_output=go[:1])
+
+    def test_grad2_binary(self):
+        go = np.cos(self.x)
+        for kw in ({}, {"grad_output": go}):
+            with self.subTest(grad_output=bool(kw)):
+                b = self.c.grad("mish", self.x, order=2, **kw)
+                doc = {"activation": "mish", "x": self.x.tolist(), "order": 2}
+                if kw:
+                    doc["grad_output"] = go.tolist()
+                st, want = raw("/grad", doc)
+                self.assertEqual(st, 200)
+                self.assertEqual(b.tobytes(), np.array(floats(want["grad"])).astype("<f8").tobytes())
+        with self.assertRaises(ActivProblem) as cm:
+            self.c.grad("mish", self.x, order=5)
+        self.assertEqual((cm.exception.status, cm.exception.parameter), (422, "order"))
 
     def test_problem_on_the_binary_path(self):
         with self.assertRaises(ActivProblem) as cm:

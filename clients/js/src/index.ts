@@ -77,7 +77,7 @@ export function createActivd(baseUrl: string, options: ActivdOptions = {}) {
     async eval(body: EvalRequest): Promise<EvalResponse> {
       return unwrap(await client.POST("/eval", { body }));
     },
-    /** f'(x), or grad_output * f'(x) when grad_output is given */
+    /** f'(x), or grad_output * f'(x) when grad_output is given; f''(x) with order: 2 */
     async grad(body: GradRequest): Promise<GradResponse> {
       return unwrap(await client.POST("/grad", { body }));
     },

@@ -45,13 +45,13 @@ export interface paths {
         };
         /**
          * Derivative from a query string
-         * @description Computes f'(x) (or grad_output * f'(x)) for curl users.
+         * @description Computes f'(x) (or grad_output * f'(x)) for curl users; with order=2, f''(x) (or grad_output * f''(x)).
          */
         get: operations["gradQuery"];
         put?: never;
         /**
          * Derivative of a JSON or binary request
-         * @description Computes f'(x) (or grad_output * f'(x)). Two forms, told apart by Content-Type. JSON (application/json, or no Content-Type): the body below names the activation, its params and dtype; the query string is not read, so every query parameter here is optional. Binary (application/octet-stream): the body is little-endian float64 values (float32 with dtype=float32), and the query carries activation (required: 422 missing-field without it), dtype, shape, grad_output=true and the activation's parameters; the answer is the same number of values in the same format.
+         * @description Computes f'(x) (or grad_output * f'(x)); with order 2, f''(x) (or grad_output * f''(x)). Two forms, told apart by Content-Type. JSON (application/json, or no Content-Type): the body below names the activation, its params and dtype; the query string is not read, so every query parameter here is optional. Binary (application/octet-stream): the body is little-endian float64 values (float32 with dtype=float32), and the query carries activation (required: 422 missing-field without it), dtype, shape, grad_output=true, order and the activation's parameters; the answer is the same number of values in the same format.
          */
         post: operations["gradPost"];
         delete?: never;
@@ -72,7 +72,7 @@ export interface paths {
         };
         /**
          * The catalogue
-         * @description Every activation of the library's registry: names, aliases, parameters with defaults and bounds, formulas (plain text and LaTeX), output range, kink conventions.
+         * @description Every activation of the library's registry: names, aliases, parameters with defaults and bounds, formulas of f, f' and f'' (plain text and LaTeX), output range, kink conventions of f' and f'', error bounds.
          */
         get: operations["listActivations"];
         put?: never;
@@ -118,7 +118,7 @@ export interface paths {
         };
         /**
          * An SVG chart
-         * @description The activation and/or its derivative over numpy.linspace(start, stop, num), drawn as SVG: axes with ticks and labels, grid, the curve(s), a title y = <formula> in the article's style, a legend when both. NaN and infinite values break the line.
+         * @description The activation, its derivative and/or its second derivative over numpy.linspace(start, stop, num), drawn as SVG: axes with ticks and labels, grid, the curve(s), a title y = <formula> in the article's style, a legend when more than one curve is drawn. NaN and infinite values break the line.
          */
         get: operations["plot"];
         put?: never;
@@ -382,6 +382,12 @@ export interface components {
          */
         DType: "float64" | "float32";
         /**
+         * @description The derivative /grad computes: 1 (the default) f'(x), 2 f''(x), each times grad_output when given. The number 1 or 2 (1.0 and 2e0 are those numbers); anything else is a 422 naming /order. Order 2 is for the elementwise activations: softmax and log_softmax answer 422 invalid-value on /order.
+         * @default 1
+         * @enum {number}
+         */
+        Order: 1 | 2;
+        /**
          * @example {
          *       "activation": "leaky_relu",
          *       "x": [
@@ -430,8 +436,9 @@ export interface components {
             range?: components["schemas"]["Range"];
             params?: components["schemas"]["Params"];
             dtype?: components["schemas"]["DType"];
-            /** @description Same shape as x: the answer is grad_output * f'(x) (autograd's vector-Jacobian product). Required for softmax and log_softmax. */
+            /** @description Same shape as x: the answer is grad_output * f'(x) (autograd's vector-Jacobian product), or grad_output * f''(x) with order 2. Required for softmax and log_softmax. */
             grad_output?: components["schemas"]["Tensor"];
+            order?: components["schemas"]["Order"];
         } & (unknown | unknown);
         EvalResponse: {
             /** @description The canonical name (aliases resolved). */
@@ -454,9 +461,14 @@ export interface components {
                 [key: string]: number | string;
             };
             dtype: components["schemas"]["DType"];
+            /**
+             * @description Only when the request gave order: its value, 1 or 2.
+             * @enum {integer}
+             */
+            order?: 1 | 2;
             /** @description Only when the request gave range: the generated x. */
             x?: components["schemas"]["Tensor"];
-            /** @description Same shape as x. Shortest round-trip numbers; NaN and infinities as strings. */
+            /** @description Same shape as x: f'(x), or f''(x) with order 2 (times grad_output when given). Shortest round-trip numbers; NaN and infinities as strings. */
             grad: components["schemas"]["Tensor"];
         };
         /** @description RFC 9457 problem details. Extension members appear only when they apply. */
@@ -529,13 +541,18 @@ export interface components {
             }[];
             formula: components["schemas"]["Formula"];
             derivative: components["schemas"]["Formula"];
+            /** @description f''(x) of an elementwise activation, what POST /grad computes with order 2; null for the rowwise ones (softmax, log_softmax), which have no second derivative here. */
+            second_derivative: components["schemas"]["SecondDerivative"] | null;
             /** @description Output range in interval notation. */
             range: string;
             constants_text?: string;
             accuracy?: string;
+            /** @description Documented error bounds of the float64 results, in ULP of the exact result. */
             ulp?: {
                 value?: number;
                 derivative?: number;
+                /** @description null for a rowwise activation, which has no second derivative. */
+                second_derivative?: number | null;
             };
             pytorch?: string;
             links?: {
@@ -566,6 +583,19 @@ export interface components {
             /** @description Python syntax over x and the parameter names. */
             text: string;
             latex: string;
+        };
+        SecondDerivative: {
+            /** @description Python syntax over x and the parameter names. */
+            text: string;
+            latex: string;
+            /** @description Points where f' is not differentiable (it jumps or has a corner) and the value returned for f'' there: PyTorch's double-backward convention, 0 at every such point of today's activations. */
+            kinks: {
+                /** @description An expression over the parameters, in the formula syntax ("0", "threshold/beta"). */
+                at: string;
+                /** @description f'' there, an expression in the same syntax. */
+                value: string;
+                note: string;
+            }[];
         };
     };
     responses: {
@@ -743,6 +773,8 @@ export interface components {
         Num: number;
         /** @description float64 or float32. */
         DType: components["schemas"]["DType"];
+        /** @description 1 (the default): f'(x); 2: f''(x), for the elementwise activations. Anything else is a 422 naming the parameter. */
+        Order: components["schemas"]["Order"];
         /**
          * @description Any other key is a parameter of the activation: negative_slope=0.2, approximate=tanh.
          * @example {
@@ -768,6 +800,8 @@ export interface components {
         Shape: string;
         /** @description Binary form of /grad only: true means the body is x followed by grad_output (2n values) and the answer holds the n products. */
         BinaryGradOutput: "true" | "false";
+        /** @description Binary form of /grad only: 2 computes f''(x) (times grad_output with grad_output=true); 1, the default, f'(x). The JSON form gives it in its order field. */
+        BinaryOrder: components["schemas"]["Order"];
         /**
          * @description Binary form only: any other key is a parameter of the activation (negative_slope=0.2, approximate=tanh). The JSON form gives them in its params field.
          * @example {
@@ -943,6 +977,8 @@ export interface operations {
                 dtype?: components["parameters"]["DType"];
                 /** @description Comma-separated numbers, as many as x. */
                 grad_output?: string;
+                /** @description 1 (the default): f'(x); 2: f''(x), for the elementwise activations. Anything else is a 422 naming the parameter. */
+                order?: components["parameters"]["Order"];
                 /**
                  * @description Any other key is a parameter of the activation: negative_slope=0.2, approximate=tanh.
                  * @example {
@@ -1007,6 +1043,8 @@ export interface operations {
                 shape?: components["parameters"]["Shape"];
                 /** @description Binary form of /grad only: true means the body is x followed by grad_output (2n values) and the answer holds the n products. */
                 grad_output?: components["parameters"]["BinaryGradOutput"];
+                /** @description Binary form of /grad only: 2 computes f''(x) (times grad_output with grad_output=true); 1, the default, f'(x). The JSON form gives it in its order field. */
+                order?: components["parameters"]["BinaryOrder"];
                 /**
                  * @description Binary form only: any other key is a parameter of the activation (negative_slope=0.2, approximate=tanh). The JSON form gives them in its params field.
                  * @example {
@@ -1037,6 +1075,8 @@ export interface operations {
                     "X-Activ-Dtype"?: string;
                     /** @description Number of values. */
                     "X-Activ-Count"?: number;
+                    /** @description Only when the query gave order: its value, 1 or 2. */
+                    "X-Activ-Order"?: 1 | 2;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1121,8 +1161,8 @@ export interface operations {
                  * @example sigmoid
                  */
                 activation: components["parameters"]["Activation"];
-                /** @description value, grad (the derivative) or both. */
-                what?: "value" | "grad" | "both";
+                /** @description value, grad (the derivative), both (value and grad), grad2 (the second derivative) or all (the three). */
+                what?: "value" | "grad" | "both" | "grad2" | "all";
                 /** @description First x, within +-1e12. */
                 start?: number;
                 /** @description Last x, > start, within +-1e12. */

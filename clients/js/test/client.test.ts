@@ -4,9 +4,10 @@
 // stop rejecting those calls.
 //
 // Checks: src/schema.ts is what openapi-typescript generates from the served
-// document today; eval, grad (with grad_output), a range, aliases and
-// parameters give the daemon's numbers; an unknown activation and a bad
-// parameter are thrown as ActivdProblem carrying the problem document.
+// document today; eval, grad (with grad_output, and order 2), a range,
+// aliases and parameters give the daemon's numbers; an unknown activation,
+// a bad parameter and softmax with order 2 are thrown as ActivdProblem
+// carrying the problem document.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +49,8 @@ async function typeErrors(): Promise<void> {
   await activd.eval({ activation: "relu", x: [1], grad_output: [1] });
   // @ts-expect-error dtype is float64 or float32
   await activd.eval({ activation: "relu", x: [1], dtype: "float16" });
+  // @ts-expect-error order is 1 or 2
+  await activd.grad({ activation: "relu", x: [1], order: 3 });
   // @ts-expect-error an eval answer has y, not grad
   (await activd.eval({ activation: "relu", x: [1] })).grad;
   // @ts-expect-error no such path in the document
@@ -76,6 +79,13 @@ try {
   const t = await activd.grad({ activation: "tanh", x: [[0, 20]] });
   const g = t.grad as number[][];
   check(g[0]?.[0] === 1 && (g[0]?.[1] ?? 0) > 0 && (g[0]?.[1] ?? 1) < 1e-16, "grad tanh [[0, 20]]: 1 and 1 - tanh(20)^2 > 0", t);
+
+  // tanh''(x) = -2 tanh(x) (1 - tanh(x)^2): 0 at 0, odd
+  const t2 = await activd.grad({ activation: "tanh", x: [0, 0.5, -0.5], order: 2 });
+  const g2 = t2.grad as number[];
+  const want2 = -2 * Math.tanh(0.5) * (1 - Math.tanh(0.5) ** 2);
+  check(t2.order === 2 && g2[0] === 0 && Math.abs((g2[1] ?? 0) - want2) < 1e-15 && g2[2] === -(g2[1] ?? 0),
+    "grad tanh with order 2: f''(0) = 0, f''(-x) = -f''(x), order echoed", t2);
 
   const l = await activd.eval({ activation: "LeakyReLU", x: [-2, 3], params: { negative_slope: 0.2 } });
   check(l.activation === "leaky_relu" && l.params.negative_slope === 0.2 && JSON.stringify(l.y) === "[-0.4,3]",
@@ -107,6 +117,10 @@ try {
     (e1.problem.suggestions ?? []).includes("sigmoid") && e1.problem.request_id === "js-client-test",
   "an unknown activation throws ActivdProblem 422 with suggestions and the request id",
   e1 instanceof ActivdProblem ? e1.problem : String(e1));
+
+  const e3 = await problemOf(activd.grad({ activation: "softmax", x: [[1, 2]], grad_output: [[1, 0]], order: 2 }));
+  check(e3 instanceof ActivdProblem && e3.problem.type === "/problems/invalid-value" && e3.problem.pointer === "/order",
+    "softmax with order 2 throws invalid-value pointing at /order", e3 instanceof ActivdProblem ? e3.problem : String(e3));
 
   const e2 = await problemOf(activd.eval({ activation: "softplus", x: [1], params: { beta: 0 } }));
   check(e2 instanceof ActivdProblem && e2.problem.type === "/problems/invalid-parameter" &&
